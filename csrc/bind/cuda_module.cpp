@@ -1,0 +1,17 @@
+// tsad_fast._cuda: the CUDA kernels, built when CMake finds a CUDA compiler. Compiled by the
+// host compiler; the kernels live in csrc/cuda/*.cu.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "../cuda/probe.hpp"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_cuda, m) {
+  m.doc() = "tsad_fast CUDA kernels";
+  m.def("device_count", &tsad_fast::cuda::device_count, "Visible CUDA devices (0 without a driver).");
+  m.def("device_name", &tsad_fast::cuda::device_name, py::arg("device") = 0);
+  m.def("runtime_version", &tsad_fast::cuda::runtime_version);
+  m.def("smoke", &tsad_fast::cuda::smoke, py::arg("y"),
+        "Evaluates the shared host+device Grimshaw math on the GPU (see probe.cu).");
+}

@@ -1,0 +1,11 @@
+"""tsad_fast: fast, faithful multivariate time-series anomaly detection with a compiled core.
+
+Kernels (``tsad_fast.kernels``) run on C++ (``_core``), CUDA (``_cuda``), Numba or NumPy
+backends behind one function each; ``tsad_fast.show_config()`` says which are available.
+"""
+from tsad_fast._config import show_config
+from tsad_fast.thresholds import SPOT, biSPOT, bidSPOT, dSPOT, spot_thresholds
+
+__version__ = "0.1.0"
+
+__all__ = ["show_config", "SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds", "__version__"]

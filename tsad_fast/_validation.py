@@ -1,0 +1,73 @@
+"""Input checks shared by every public function.
+
+Each check names the offending argument, raises ``TypeError`` for a wrong type or dtype and
+``ValueError`` for a wrong value (NaN/inf, empty, shape, range), and returns the validated value
+in the form the kernels take (contiguous float64 arrays, plain Python scalars), so that no
+compiled code ever sees an input it was not written for.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from tsad_fast._backend import is_gpu_array
+
+
+def as_float_array(value: Any, name: str, ndim: int = 1, min_length: int = 1) -> np.ndarray:
+    """``value`` as a C-contiguous float64 array of ``ndim`` dimensions with finite entries.
+
+    Lists, tuples and numeric arrays are accepted; 1-D input also accepts an ``(n, 1)`` column.
+    """
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    if is_gpu_array(value):
+        raise TypeError(f"{name} is a GPU array; this function takes host (NumPy) arrays")
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged nested lists and the like
+        raise TypeError(f"{name} could not be read as an array: {exc}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if ndim == 1 and arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
+    if arr.shape[0] < min_length:
+        what = "empty" if arr.shape[0] == 0 else f"of length {arr.shape[0]}"
+        raise ValueError(f"{name} is {what}; at least {min_length} value(s) are needed")
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = np.flatnonzero(~finite.ravel())
+        raise ValueError(
+            f"{name} contains {bad.size} NaN/inf value(s) (first at flat index {bad[0]})"
+        )
+    return arr
+
+
+def check_open_unit(value: Any, name: str) -> float:
+    """A real number strictly between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number in (0, 1), got {value!r}")
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+    return value
+
+
+def check_int(value: Any, name: str, minimum: int) -> int:
+    """An integer (not a bool) >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)

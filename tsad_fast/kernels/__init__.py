@@ -1,0 +1,5 @@
+"""Public kernel functions. Each validates its inputs once and dispatches to a backend
+(``backend="auto"|"cpp"|"numba"|"numpy"|"cuda"``); see :mod:`tsad_fast._backend`."""
+from tsad_fast.kernels.spot import SpotResult, TailFit, spot
+
+__all__ = ["spot", "SpotResult", "TailFit"]

@@ -1,0 +1,172 @@
+"""SPOT family streaming thresholds: the public kernel function and its shared preparation.
+
+``spot`` validates once, builds the calibration data (drift-removed for DSPOT) and the initial
+thresholds, then hands the stream to one backend. Every backend runs the same algorithm
+(see ``_numpy/spot.py``, the readable reference) and returns the same fields.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from tsad_fast import _backend
+from tsad_fast._validation import as_float_array, check_bool, check_int, check_open_unit
+
+_backend.register(
+    "spot",
+    cpp="tsad_fast._core:spot_stream",
+    numba="tsad_fast.kernels._numba.spot:spot_stream",
+    numpy="tsad_fast.kernels._numpy.spot:spot_stream",
+)
+
+
+@dataclass(frozen=True)
+class TailFit:
+    """State of one fitted tail (upper, or lower for the two-sided variants).
+
+    ``init_threshold`` is t, ``initial_quantile`` the extreme quantile z_q after calibration,
+    ``quantile`` z_q after the stream, ``gamma``/``sigma`` the last GPD fit (gamma = 0 is the
+    exponential case), ``n_peaks`` the number of excesses over t in the fit.
+    """
+
+    init_threshold: float
+    initial_quantile: float
+    quantile: float
+    gamma: float
+    sigma: float
+    n_peaks: int
+
+
+@dataclass(frozen=True)
+class SpotResult:
+    """Output of :func:`spot`.
+
+    ``upper`` (n,) float64: threshold in force at each stream point (after that point's update),
+    in the units of the data (the drift mean is added back for DSPOT). ``lower`` likewise for the
+    two-sided variants, else ``None``. ``alarms`` (k,) int64: stream indices that raised an alarm.
+    """
+
+    upper: np.ndarray
+    lower: Optional[np.ndarray]
+    alarms: np.ndarray
+    upper_tail: TailFit
+    lower_tail: Optional[TailFit]
+    backend: str
+
+    @property
+    def threshold(self) -> float:
+        """The single threshold of the SCAN / CrossAD harness: the mean of ``upper``."""
+        return float(np.mean(self.upper))
+
+
+def calibration(init: np.ndarray, level: float, depth: int, two_sided: bool):
+    """Calibration values, initial thresholds and the drift window, as the reference builds them.
+
+    Returns ``(base, t_upper, t_lower, window)``: ``base`` is ``init`` (SPOT) or
+    ``init[depth:]`` minus the mean of the ``depth`` values before each point (DSPOT);
+    ``t_upper = sort(base)[int(level*m)]``, ``t_lower = sort(base)[int((1-level)*m)]``;
+    ``window`` holds the last ``depth`` values of ``init`` (empty without drift).
+    """
+    if depth:
+        if init.size <= depth:
+            raise ValueError(
+                f"init_data has {init.size} values; DSPOT with depth={depth} needs more than {depth}"
+            )
+        means = np.lib.stride_tricks.sliding_window_view(init, depth).mean(axis=1)
+        base = init[depth:] - means[:-1]
+        window = np.ascontiguousarray(init[-depth:])
+    else:
+        base = init
+        window = np.empty(0)
+    ordered = np.sort(base)
+    t_upper = float(ordered[int(level * base.size)])
+    t_lower = float(ordered[int((1 - level) * base.size)]) if two_sided else float("nan")
+    if not np.any(base > t_upper):
+        raise ValueError(
+            f"init_data: no calibration value exceeds the initial threshold t={t_upper!r} "
+            f"(level={level}, {base.size} values{'; the data is constant' if ordered[0] == ordered[-1] else ''}); "
+            "SPOT needs peaks above t to fit its tail: give more, or more varied, init_data, "
+            "or a lower level"
+        )
+    if two_sided and not np.any(base < t_lower):
+        raise ValueError(
+            f"init_data: no calibration value lies below the lower initial threshold "
+            f"t={t_lower!r} (level={level}); give more, or more varied, init_data"
+        )
+    return np.ascontiguousarray(base), t_upper, t_lower, window
+
+
+def spot(
+    init_data,
+    data,
+    *,
+    q: float = 1e-4,
+    level: float = 0.98,
+    n_points: int = 10,
+    depth: int = 0,
+    two_sided: bool = False,
+    with_alarm: bool = True,
+    compat: bool = False,
+    backend: str = "auto",
+) -> SpotResult:
+    """Streaming SPOT thresholds (Siffer et al., KDD 2017) over ``data`` after ``init_data``.
+
+    Parameters
+    ----------
+    init_data : array-like (m,)
+        Calibration values (scores or raw series), finite.
+    data : array-like (n,)
+        Stream, finite; may be empty.
+    q : float in (0, 1)
+        Risk: the probability of exceeding the extreme quantile.
+    level : float in (0, 1)
+        Quantile of the calibration data used as the initial threshold t.
+    n_points : int >= 1
+        Resolution of the root search grid (n_points + 2 points per interval).
+    depth : int >= 0
+        Moving-window length for DSPOT's drift removal; 0 is plain SPOT.
+    two_sided : bool
+        Fit the lower tail too (biSPOT / biDSPOT).
+    with_alarm : bool
+        If False, values beyond z_q also become peaks instead of alarms.
+    compat : bool
+        Reproduce the reference implementation's sign error in the exponential-case
+        log-likelihood (makes the result depend on the data's scale). Default: the correct
+        likelihood, scale-equivariant.
+    backend : {"auto", "cpp", "numba", "numpy"}
+
+    Returns
+    -------
+    SpotResult
+    """
+    q = check_open_unit(q, "q")
+    level = check_open_unit(level, "level")
+    n_points = check_int(n_points, "n_points", 1)
+    depth = check_int(depth, "depth", 0)
+    two_sided = check_bool(two_sided, "two_sided")
+    with_alarm = check_bool(with_alarm, "with_alarm")
+    compat = check_bool(compat, "compat")
+    init = as_float_array(init_data, "init_data", min_length=1)
+    stream = as_float_array(data, "data", min_length=0)
+    span = max(init.max(), stream.max(initial=-np.inf)) - min(init.min(), stream.min(initial=np.inf))
+    if not np.isfinite(span):
+        raise ValueError("init_data and data span more than the float64 range; rescale them")
+    name, run = _backend.resolve("spot", backend, like=init_data)
+    base, t_upper, t_lower, window = calibration(init, level, depth, two_sided)
+    out = run(base, t_upper, t_lower, two_sided, window, stream, q, n_points, with_alarm, compat)
+    upper, lower = out["upper"], out["lower"]
+    if not np.isfinite(upper).all() or (lower is not None and not np.isfinite(lower).all()):
+        raise FloatingPointError(
+            "SPOT produced a non-finite threshold; the data's scale is outside what the GPD fit "
+            "handles in float64 (rescale it)"
+        )
+    return SpotResult(
+        upper=upper,
+        lower=lower,
+        alarms=np.flatnonzero(out["alarm"]).astype(np.int64),
+        upper_tail=TailFit(**out["upper_summary"]),
+        lower_tail=TailFit(**out["lower_summary"]) if two_sided else None,
+        backend=name,
+    )
