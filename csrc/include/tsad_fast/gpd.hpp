@@ -53,7 +53,14 @@ TSAD_HD inline double tail_excess(double gamma, double sigma, double ratio) {
   return -sigma * ::log(ratio);
 }
 
-// Sign change of w between two grid points (zeros and NaNs excluded), as every backend tests it.
+// |w| at or below this is float64 noise (u*v - 1 with u, v close to 1, as near the trivial root
+// theta = 0, which is the exponential candidate already): such grid points carry no sign and
+// are skipped by the root search in every backend.
+constexpr double kWNoise = 1e-10;
+
+TSAD_HD inline bool has_sign(double w) { return ::fabs(w) > kWNoise; }  // false for NaN too
+
+// Sign change of w between two grid points with a sign.
 TSAD_HD inline bool brackets(double wa, double wb) {
   return (wa < 0.0 && wb > 0.0) || (wa > 0.0 && wb < 0.0);
 }

@@ -32,7 +32,8 @@ void accumulate_sums(const double* y, std::size_t n, double theta, gpd::Sums& ac
   double a = 0.0, b = 0.0, c = 0.0;
 #pragma omp simd reduction(+ : a, b, c)
   for (std::size_t i = 0; i < n; ++i) {
-    const double s = 1.0 + theta * y[i];
+    // One rounding: 1 + theta*y cancels next to theta = -1/max(Y), where the fit is steep.
+    const double s = std::fma(theta, y[i], 1.0);
     const double r = 1.0 / s;
     a += vlog(s);
     b += r;
@@ -44,6 +45,9 @@ void accumulate_sums(const double* y, std::size_t n, double theta, gpd::Sums& ac
 }
 
 }  // namespace
+
+// Grid work (peaks x grid points) from which the grid sums are split across OpenMP threads.
+constexpr std::size_t kParallelWork = 4096;
 
 enum Status : std::uint8_t { kNormal = 0, kPeak = 1, kAlarm = 2 };
 
@@ -147,8 +151,10 @@ class Tail {
     }
     const std::size_t fresh = peaks_.size() - cache.n_done;
     if (fresh == 0) return;
-    for (int j = 0; j < g; ++j)
-      accumulate_sums(peaks_.data() + cache.n_done, fresh, cache.theta[j], cache.sums[j]);
+    // Grid points are independent: threads split them once the work pays for a parallel region.
+    const double* y = peaks_.data() + cache.n_done;
+#pragma omp parallel for schedule(static) if (fresh * g >= kParallelWork)
+    for (int j = 0; j < g; ++j) accumulate_sums(y, fresh, cache.theta[j], cache.sums[j]);
     cache.n_done = peaks_.size();
   }
 
@@ -168,11 +174,9 @@ class Tail {
       }
       double next = x - f / gpd::w_slope(at_root, n, x);
       if (!(next > a && next < b)) next = 0.5 * (a + b);
+      // Converged: x is within a few ulps of the root, and at_root already holds its sums.
       const double tol = 2.0 * eps * std::fabs(next);
-      if (std::fabs(next - x) <= tol || b - a <= 2.0 * tol) {
-        at_root = sums_at(next);
-        return next;
-      }
+      if (std::fabs(next - x) <= tol || b - a <= 2.0 * tol) return x;
       x = next;
     }
     return x;
@@ -184,22 +188,23 @@ class Tail {
     update_grid(cache, lo, hi);
     const double n = static_cast<double>(peaks_.size());
     const int g = opt_.n_points + 2;
-    double w_prev = 0.0;
+    int last = -1;  // last grid point with a sign
     for (int j = 0; j < g; ++j) {
       const double w = gpd::w_value(cache.sums[j].log_sum, cache.sums[j].inv_sum, n);
-      if (w == 0.0) {
-        roots.push_back(cache.theta[j]);
-        root_sums.push_back(cache.sums[j]);
-      } else if (j > 0 && gpd::brackets(w_prev, w)) {
-        const double a = cache.theta[j - 1], b = cache.theta[j];
-        double start = 0.5 * (a + b);
-        for (double r : prev_roots_)
-          if (r > a && r < b) start = r;
-        gpd::Sums s;
-        roots.push_back(solve(a, b, w_prev, start, s));
-        root_sums.push_back(s);
+      if (!gpd::has_sign(w)) continue;
+      if (last >= 0) {
+        const double w_last = gpd::w_value(cache.sums[last].log_sum, cache.sums[last].inv_sum, n);
+        if (gpd::brackets(w_last, w)) {
+          const double a = cache.theta[last], b = cache.theta[j];
+          double start = 0.5 * (a + b);
+          for (double r : prev_roots_)
+            if (r > a && r < b) start = r;
+          gpd::Sums s;
+          roots.push_back(solve(a, b, w_last, start, s));
+          root_sums.push_back(s);
+        }
       }
-      w_prev = w;
+      last = j;
     }
   }
 

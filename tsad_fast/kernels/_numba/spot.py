@@ -9,7 +9,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from tsad_fast.kernels._numpy.spot import W_NOISE, one_plus_product
+
 _EPS = np.finfo(np.float64).eps
+_one_plus = njit(cache=True)(one_plus_product)
 # summary columns, in TailFit order
 _T, _ZQ0, _ZQ, _GAMMA, _SIGMA, _NPEAKS = range(6)
 
@@ -20,7 +23,7 @@ def _sums(peaks, n, theta):
     b = 0.0
     c = 0.0
     for i in range(n):
-        s = 1.0 + theta * peaks[i]
+        s = _one_plus(theta, peaks[i])
         r = 1.0 / s
         a += np.log(s)
         b += r
@@ -60,8 +63,7 @@ def _solve(peaks, n, a, b, wa):
             nxt = 0.5 * (a + b)
         tol = 2.0 * _EPS * abs(nxt)
         if abs(nxt - x) <= tol or b - a <= 2.0 * tol:
-            la, lb, lc = _sums(peaks, n, nxt)
-            return nxt, la
+            return x, la
         x = nxt
     return x, _sums(peaks, n, x)[0]
 
@@ -71,21 +73,21 @@ def _roots(peaks, n, lo, hi, n_points, roots, logs, k):
     """Appends the roots of w on linspace(lo, hi, n_points + 2) to roots/logs from index k."""
     g = n_points + 2
     step = (hi - lo) / (g - 1)
-    w_prev = 0.0
-    theta_prev = lo
+    have_last = False
+    w_last = 0.0
+    theta_last = lo
     for j in range(g):
         theta = hi if j == g - 1 else j * step + lo
         la, lb, _ = _sums(peaks, n, theta)
         w = _w(la, lb, n)
-        if w == 0.0:
-            roots[k] = theta
-            logs[k] = la
+        if not abs(w) > W_NOISE:
+            continue
+        if have_last and _brackets(w_last, w):
+            roots[k], logs[k] = _solve(peaks, n, theta_last, theta, w_last)
             k += 1
-        elif j > 0 and _brackets(w_prev, w):
-            roots[k], logs[k] = _solve(peaks, n, theta_prev, theta, w_prev)
-            k += 1
-        w_prev = w
-        theta_prev = theta
+        have_last = True
+        w_last = w
+        theta_last = theta
     return k
 
 

@@ -1,0 +1,29 @@
+"""Shared test helpers: the backends this machine can run, and seeded stream generators."""
+import numpy as np
+import pytest
+
+from tsad_fast import _backend
+
+CPU_BACKENDS = [b for b in _backend.AUTO_ORDER if _backend.is_available(b)]
+COMPILED_BACKENDS = [b for b in CPU_BACKENDS if b != "numpy"]
+
+
+def make_stream(kind: str, seed: int, n: int) -> np.ndarray:
+    """A seeded stream: 'normal', 'exponential', 'pareto' (heavy tail) or 'drift' (random walk
+    trend plus noise, for DSPOT)."""
+    rng = np.random.default_rng(seed)
+    if kind == "normal":
+        return rng.normal(size=n)
+    if kind == "exponential":
+        return rng.exponential(size=n)
+    if kind == "pareto":
+        return rng.pareto(3.0, size=n)
+    if kind == "drift":
+        return np.cumsum(rng.normal(scale=0.05, size=n)) + rng.normal(size=n)
+    raise ValueError(kind)
+
+
+@pytest.fixture(params=COMPILED_BACKENDS or [pytest.param("none", marks=pytest.mark.skip(
+    reason="no compiled backend (cpp, numba) available"))])
+def compiled_backend(request):
+    return request.param
