@@ -1,0 +1,79 @@
+"""Backend registry, dispatch, TSAD_FAST_BACKEND and show_config."""
+import numpy as np
+import pytest
+
+import tsad_fast
+from tsad_fast import _backend
+from tsad_fast.kernels import spot
+
+
+def test_show_config_reports_the_build(capsys):
+    config = tsad_fast.show_config()
+    printed = capsys.readouterr().out
+    assert {"version", "backends", "openmp_threads", "cuda_built", "gpu"} <= set(config)
+    assert config["version"] == tsad_fast.__version__ and config["version"] in printed
+    assert "numpy" in config["backends"]
+    order = [b for b in config["backends"] if b != "cuda"]
+    assert order == [b for b in _backend.AUTO_ORDER if b in order]
+    if "cpp" in config["backends"]:
+        assert config["openmp_threads"] >= 1
+    if config["gpu"] is None:
+        assert "cuda" not in config["backends"]
+
+
+def test_auto_picks_the_first_available(monkeypatch):
+    monkeypatch.delenv(_backend.ENV_VAR, raising=False)
+    name, _ = _backend.resolve("spot")
+    assert name == next(b for b in _backend.AUTO_ORDER if _backend.is_available(b))
+
+
+@pytest.mark.parametrize("forced", ["numpy", "numba", "cpp"])
+def test_environment_variable_forces_a_backend(monkeypatch, forced):
+    if not _backend.is_available(forced):
+        pytest.skip(f"{forced} unavailable here")
+    monkeypatch.setenv(_backend.ENV_VAR, forced)
+    assert _backend.resolve("spot")[0] == forced
+    assert _backend.resolve("spot", "numpy")[0] == "numpy"  # explicit beats the variable
+
+
+def test_environment_variable_for_a_backend_the_kernel_lacks(monkeypatch):
+    monkeypatch.setenv(_backend.ENV_VAR, "cuda")  # SPOT is sequential: no CUDA kernel
+    assert _backend.resolve("spot")[0] in _backend.AUTO_ORDER
+    monkeypatch.setenv(_backend.ENV_VAR, "fortran")
+    with pytest.raises(ValueError, match=_backend.ENV_VAR):
+        _backend.resolve("spot")
+
+
+def test_missing_backends_raise_clear_errors(monkeypatch):
+    with pytest.raises(_backend.BackendUnavailableError, match="no 'cuda' backend"):
+        spot(np.arange(100.0), [], backend="cuda")
+    with pytest.raises(ValueError, match="backend must be"):
+        _backend.resolve("spot", "gpu")
+    monkeypatch.setitem(_backend.unavailable_reason.__wrapped__.__globals__, "_REGISTRY",
+                        {**_backend._REGISTRY})
+    _backend.unavailable_reason.cache_clear()
+    monkeypatch.setattr(_backend, "unavailable_reason",
+                        lambda b: None if b == "numpy" else f"{b} switched off for the test")
+    with pytest.raises(_backend.BackendUnavailableError, match="switched off"):
+        _backend.resolve("spot", "cpp")
+    assert _backend.resolve("spot")[0] == "numpy"  # auto falls through to what is left
+
+
+def test_gpu_arrays_are_detected_without_importing_frameworks():
+    class FakeCupy:
+        pass
+
+    FakeCupy.__module__ = "cupy._core.core"
+    assert _backend.is_gpu_array(FakeCupy())
+    assert not _backend.is_gpu_array(np.zeros(3))
+    with pytest.raises(_backend.BackendUnavailableError, match="cuda"):
+        _backend.resolve("spot", like=FakeCupy())
+
+
+def test_cuda_extension_when_a_gpu_is_present():
+    cuda = pytest.importorskip("tsad_fast._cuda", reason="tsad_fast._cuda not built")
+    if cuda.device_count() == 0:
+        pytest.skip("no CUDA device visible")
+    y = np.array([0.5, 1.0, 3.0])
+    expected = (1 + np.log(0.5)) * 2 - 1
+    np.testing.assert_allclose(cuda.smoke(list(y)), expected, rtol=1e-14)
