@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up, then run the test-suite: everything once on the automatic backend (benchmarks run as
+# tests, untimed), then the kernel tests again forced onto Numba and onto NumPy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh test
+# shellcheck disable=SC1091
+. .venv/bin/activate
+python -c "import tsad_fast; tsad_fast.show_config()"
+python -m pytest -q -p no:cacheprovider tests benchmarks --benchmark-disable
+for backend in numba numpy; do
+  echo "== kernel tests with TSAD_FAST_BACKEND=$backend"
+  TSAD_FAST_BACKEND=$backend python -m pytest -q -p no:cacheprovider tests/kernels tests/test_thresholds.py
+done
