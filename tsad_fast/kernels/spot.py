@@ -150,7 +150,8 @@ def spot(
     compat = check_bool(compat, "compat")
     init = as_float_array(init_data, "init_data", min_length=1)
     stream = as_float_array(data, "data", min_length=0)
-    span = max(init.max(), stream.max(initial=-np.inf)) - min(init.min(), stream.min(initial=np.inf))
+    with np.errstate(over="ignore"):
+        span = max(init.max(), stream.max(initial=-np.inf)) - min(init.min(), stream.min(initial=np.inf))
     if not np.isfinite(span):
         raise ValueError("init_data and data span more than the float64 range; rescale them")
     name, run = _backend.resolve("spot", backend, like=init_data)

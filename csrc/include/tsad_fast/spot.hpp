@@ -4,9 +4,15 @@
 // not added to the peaks, drift removed by a moving window of the last normal values) but finds
 // Grimshaw's roots exactly: w is evaluated on a regular grid of n_points + 2 points over each of
 // the reference's search intervals and every sign change is solved by bracketed Newton to full
-// precision. Two facts keep each refit cheap without changing the result: the left interval only
-// depends on max(Y), so its grid sums are updated with the new peak alone, and each root is
-// warm-started from the previous refit's root in the same bracket.
+// precision; grid points where |w| is float64 noise are skipped (gpd::kWNoise). Three facts keep
+// each refit cheap without changing the result:
+//  * the left interval only depends on max(Y), so its grid sums are updated with the new peak;
+//  * on the right interval (theta > 0) u(theta) increases and v(theta) decreases, so the sums at
+//    two fixed "anchor" thetas around a grid point bound w there; anchors sit on a fixed
+//    geometric ladder and are updated with the new peaks only, and a grid point is evaluated
+//    exactly only when the bound leaves its sign open;
+//  * each root is warm-started from the previous refit's root and Newton stops at the noise
+//    floor of w.
 #pragma once
 
 #include <algorithm>
@@ -14,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,6 +55,10 @@ void accumulate_sums(const double* y, std::size_t n, double theta, gpd::Sums& ac
 
 // Grid work (peaks x grid points) from which the grid sums are split across OpenMP threads.
 constexpr std::size_t kParallelWork = 4096;
+// Ratio between consecutive anchors of the right-interval ladder, and the distance from 0 that
+// a bound on w must keep to decide a sign (far above float64 noise and gpd::kWNoise).
+constexpr double kLadderRatio = 1.05;
+constexpr double kSignMargin = 1e-9;
 
 enum Status : std::uint8_t { kNormal = 0, kPeak = 1, kAlarm = 2 };
 
@@ -111,6 +122,13 @@ class Tail {
   }
 
  private:
+  // A fixed theta of the right-interval ladder with its sums over peaks[0, n_done).
+  struct Anchor {
+    double theta = 0.0;
+    std::size_t n_done = 0;
+    gpd::Sums sums;
+  };
+
   // Grid sums of one search interval, kept while its bounds stay the same.
   struct GridCache {
     double lo = 0.0, hi = 0.0;
@@ -165,7 +183,9 @@ class Tail {
     for (int it = 0; it < 200; ++it) {
       at_root = sums_at(x);
       const double f = gpd::w_value(at_root.log_sum, at_root.inv_sum, n);
-      if (f == 0.0 || !std::isfinite(f)) return x;
+      // Below this |w| is rounding noise of the sums: x is a root as far as float64 can tell.
+      const double noise = 64.0 * eps * (std::fabs(1.0 + at_root.log_sum / n) + at_root.inv_sum / n);
+      if (std::fabs(f) <= noise || !std::isfinite(f)) return x;
       if (gpd::brackets(wa, f)) {
         b = x;
       } else {
@@ -182,30 +202,88 @@ class Tail {
     return x;
   }
 
-  // Roots of w over one interval, ascending; warm starts come from the previous fit.
-  void roots_in(GridCache& cache, double lo, double hi, std::vector<double>& roots,
-                std::vector<gpd::Sums>& root_sums) const {
-    update_grid(cache, lo, hi);
-    const double n = static_cast<double>(peaks_.size());
-    const int g = opt_.n_points + 2;
+  // Solves w in (a, b) from a sign change, warm-started from the previous fit's root there.
+  void solve_bracket(double a, double b, double wa, std::vector<double>& roots,
+                     std::vector<gpd::Sums>& root_sums) const {
+    double start = 0.5 * (a + b);
+    for (double r : prev_roots_)
+      if (r > a && r < b) start = r;
+    gpd::Sums s;
+    roots.push_back(solve(a, b, wa, start, s));
+    root_sums.push_back(s);
+  }
+
+  // Roots between consecutive grid points with a sign; w[j] only needs the right sign.
+  void roots_from_signs(const double* theta, const double* w, int g, std::vector<double>& roots,
+                        std::vector<gpd::Sums>& root_sums) const {
     int last = -1;  // last grid point with a sign
     for (int j = 0; j < g; ++j) {
-      const double w = gpd::w_value(cache.sums[j].log_sum, cache.sums[j].inv_sum, n);
-      if (!gpd::has_sign(w)) continue;
-      if (last >= 0) {
-        const double w_last = gpd::w_value(cache.sums[last].log_sum, cache.sums[last].inv_sum, n);
-        if (gpd::brackets(w_last, w)) {
-          const double a = cache.theta[last], b = cache.theta[j];
-          double start = 0.5 * (a + b);
-          for (double r : prev_roots_)
-            if (r > a && r < b) start = r;
-          gpd::Sums s;
-          roots.push_back(solve(a, b, w_last, start, s));
-          root_sums.push_back(s);
-        }
-      }
+      if (!gpd::has_sign(w[j])) continue;
+      if (last >= 0 && gpd::brackets(w[last], w[j]))
+        solve_bracket(theta[last], theta[j], w[last], roots, root_sums);
       last = j;
     }
+  }
+
+  // Left interval: exact grid values from the incrementally updated cache.
+  void left_roots(double lo, double hi, std::vector<double>& roots,
+                  std::vector<gpd::Sums>& root_sums) {
+    update_grid(left_, lo, hi);
+    const double n = static_cast<double>(peaks_.size());
+    const int g = opt_.n_points + 2;
+    std::vector<double> w(g);
+    for (int j = 0; j < g; ++j)
+      w[j] = gpd::w_value(left_.sums[j].log_sum, left_.sums[j].inv_sum, n);
+    roots_from_signs(left_.theta.data(), w.data(), g, roots, root_sums);
+  }
+
+  // Ladder anchor k (theta = kLadderRatio^k) with its sums over all current peaks.
+  const Anchor& anchor(int k) {
+    Anchor& a = anchors_[k];
+    if (a.n_done == 0) a.theta = std::pow(kLadderRatio, k);
+    if (a.n_done < peaks_.size()) {
+      accumulate_sums(peaks_.data() + a.n_done, peaks_.size() - a.n_done, a.theta, a.sums);
+      a.n_done = peaks_.size();
+    }
+    return a;
+  }
+
+  // Right interval (theta > 0): each grid value is w exactly, or a stand-in of the right sign
+  // (+-1) when the anchors around it prove the sign with room to spare.
+  void right_roots(double lo, double hi, std::vector<double>& roots,
+                   std::vector<gpd::Sums>& root_sums) {
+    const double n = static_cast<double>(peaks_.size());
+    const int g = opt_.n_points + 2;
+    std::vector<double> theta(g), w(g);
+    const double step = (hi - lo) / (g - 1);
+    for (int j = 0; j < g; ++j) {
+      theta[j] = j == g - 1 ? hi : j * step + lo;
+      const double rung = std::floor(std::log(theta[j]) / std::log(kLadderRatio));
+      if (!(std::fabs(rung) < 1e6)) {  // theta not finite or > 0, or beyond any sane ladder
+        const gpd::Sums exact = sums_at(theta[j]);
+        w[j] = gpd::w_value(exact.log_sum, exact.inv_sum, n);
+        continue;
+      }
+      const int k = static_cast<int>(rung);
+      const Anchor& below = anchor(k);  // references into the map survive its rehashing
+      const Anchor& above = anchor(k + 1);
+      if (below.theta <= theta[j] && theta[j] <= above.theta) {
+        // u increases and v > 0 decreases with theta, so u*v lies between these products
+        const double w_max = (1.0 + above.sums.log_sum / n) * (below.sums.inv_sum / n) - 1.0;
+        const double w_min = (1.0 + below.sums.log_sum / n) * (above.sums.inv_sum / n) - 1.0;
+        if (w_max < -kSignMargin) {
+          w[j] = -1.0;
+          continue;
+        }
+        if (w_min > kSignMargin) {
+          w[j] = 1.0;
+          continue;
+        }
+      }
+      const gpd::Sums exact = sums_at(theta[j]);
+      w[j] = gpd::w_value(exact.log_sum, exact.inv_sum, n);
+    }
+    roots_from_signs(theta.data(), w.data(), g, roots, root_sums);
   }
 
   // Grimshaw maximum-likelihood fit of the peaks and the extreme quantile for N = num.
@@ -218,13 +296,13 @@ class Tail {
     double eps = 1e-8;
     const double a = -1.0 / y_max_;
     if (std::fabs(a) < 3.0 * eps) eps = std::fabs(a) / opt_.n_points;
-    roots_in(left_, (a + eps) + eps, -eps, roots, root_sums);
+    left_roots((a + eps) + eps, -eps, roots, root_sums);
     // Reference condition for the right interval: y_mean > y_min > 0, not np.isclose(mean, min).
     if (y_mean > y_min_ && y_min_ > 0.0 &&
         !(std::fabs(y_mean - y_min_) <= 1e-8 + 1e-5 * std::fabs(y_min_))) {
       const double lo = 2.0 * (y_mean - y_min_) / (y_mean * y_min_);
       const double hi = 2.0 * (y_mean - y_min_) / (y_min_ * y_min_);
-      roots_in(right_, lo, hi, roots, root_sums);
+      right_roots(lo, hi, roots, root_sums);
     }
 
     double gamma = 0.0, sigma = y_mean;
@@ -251,7 +329,8 @@ class Tail {
   std::vector<double> peaks_;
   double y_min_ = 0.0, y_max_ = 0.0, y_sum_ = 0.0;
   double zq_ = 0.0, initial_quantile_ = 0.0, gamma_ = 0.0, sigma_ = 0.0;
-  GridCache left_, right_;
+  GridCache left_;
+  std::unordered_map<int, Anchor> anchors_;
   std::vector<double> prev_roots_;
 };
 
