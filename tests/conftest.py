@@ -1,8 +1,16 @@
 """Shared test helpers: the backends this machine can run, and seeded stream generators."""
+import os
+
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from tsad_fast import _backend
+
+# HYPOTHESIS_PROFILE=thorough runs many more random cases than CI's default.
+settings.register_profile("ci", max_examples=25, deadline=None)
+settings.register_profile("thorough", max_examples=400, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CPU_BACKENDS = [b for b in _backend.AUTO_ORDER if _backend.is_available(b)]
 COMPILED_BACKENDS = [b for b in CPU_BACKENDS if b != "numpy"]

@@ -50,7 +50,7 @@ def assert_same(result, reference, scale, rtol):
                                    atol=1e-12)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     kind=st.sampled_from(["normal", "exponential", "pareto", "drift"]),
     variant=st.sampled_from(sorted(VARIANTS)),

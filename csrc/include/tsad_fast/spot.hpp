@@ -176,12 +176,13 @@ class Tail {
     cache.n_done = peaks_.size();
   }
 
-  // Bracketed Newton on w in (a, b), w(a) = wa of the opposite sign to w(b), started at x.
-  double solve(double a, double b, double wa, double x, gpd::Sums& at_root) const {
+  // Bracketed Newton on w in (a, b), w(a) = wa of the opposite sign to w(b), started at x,
+  // whose sums over all peaks are in at_root when `have_sums`.
+  double solve(double a, double b, double wa, double x, bool have_sums, gpd::Sums& at_root) const {
     const double n = static_cast<double>(peaks_.size());
     constexpr double eps = std::numeric_limits<double>::epsilon();
     for (int it = 0; it < 200; ++it) {
-      at_root = sums_at(x);
+      if (it > 0 || !have_sums) at_root = sums_at(x);
       const double f = gpd::w_value(at_root.log_sum, at_root.inv_sum, n);
       // Below this |w| is rounding noise of the sums: x is a root as far as float64 can tell.
       const double noise = 64.0 * eps * (std::fabs(1.0 + at_root.log_sum / n) + at_root.inv_sum / n);
@@ -202,14 +203,22 @@ class Tail {
     return x;
   }
 
-  // Solves w in (a, b) from a sign change, warm-started from the previous fit's root there.
+  // Solves w in (a, b) from a sign change, warm-started from the previous fit's root there:
+  // its sums only need the peaks added since, so the first Newton step costs O(new peaks).
   void solve_bracket(double a, double b, double wa, std::vector<double>& roots,
                      std::vector<gpd::Sums>& root_sums) const {
     double start = 0.5 * (a + b);
-    for (double r : prev_roots_)
-      if (r > a && r < b) start = r;
+    bool have_sums = false;
     gpd::Sums s;
-    roots.push_back(solve(a, b, wa, start, s));
+    for (std::size_t i = 0; i < prev_roots_.size(); ++i) {
+      if (prev_roots_[i] > a && prev_roots_[i] < b) {
+        start = prev_roots_[i];
+        s = prev_root_sums_[i];
+        accumulate_sums(peaks_.data() + prev_n_peaks_, peaks_.size() - prev_n_peaks_, start, s);
+        have_sums = true;
+      }
+    }
+    roots.push_back(solve(a, b, wa, start, have_sums, s));
     root_sums.push_back(s);
   }
 
@@ -318,6 +327,8 @@ class Tail {
       }
     }
     prev_roots_.swap(roots);
+    prev_root_sums_.swap(root_sums);
+    prev_n_peaks_ = peaks_.size();
     gamma_ = gamma;
     sigma_ = sigma;
     zq_ = t_ + sign_ * gpd::tail_excess(gamma, sigma, static_cast<double>(num) * opt_.q / n);
@@ -331,7 +342,9 @@ class Tail {
   double zq_ = 0.0, initial_quantile_ = 0.0, gamma_ = 0.0, sigma_ = 0.0;
   GridCache left_;
   std::unordered_map<int, Anchor> anchors_;
-  std::vector<double> prev_roots_;
+  std::vector<double> prev_roots_;      // roots of the last fit, ascending
+  std::vector<gpd::Sums> prev_root_sums_;  // their sums over the first prev_n_peaks_ peaks
+  std::size_t prev_n_peaks_ = 0;
 };
 
 // Runs SPOT over a stream.
