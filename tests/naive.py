@@ -125,3 +125,59 @@ def naive_spot(init, data, q=1e-4, level=0.98, n_points=10, depth=0, two_sided=F
         for k, tail in enumerate(tails):
             out[k].append(tail.zq + mean)
     return np.array(out[0]), (np.array(out[1]) if two_sided else None), np.array(alarms, dtype=int)
+
+
+def naive_vus(labels, score, window, n_thresholds=250):
+    """VUS-ROC and VUS-PR by their definition (TSB-AD 1.5): for every buffer length and
+    threshold, build the soft labels point by point. O(window * thre * n): small inputs only."""
+    labels = np.asarray(labels, dtype=int)
+    n = labels.size
+    runs, t = [], 0
+    while t < n:
+        if labels[t]:
+            s = t
+            while t < n and labels[t]:
+                t += 1
+            runs.append((s, t - 1))
+        else:
+            t += 1
+    ordered = sorted(score, reverse=True)
+    thresholds = [ordered[int(i)] for i in np.linspace(0, n - 1, n_thresholds)]
+    n_true = labels.sum()
+    rocs, prs = [], []
+    for w in range(window + 1):
+        h = w // 2
+        soft = [0.0] * n
+        for s, e in runs:
+            for d in range(1, h + 1):
+                if e + d < n:
+                    soft[e + d] += np.sqrt(1 - d / w)
+            for d in range(1, h + 1):
+                if s - d >= 0:
+                    soft[s - d] += np.sqrt(1 - d / w)
+        # buffered segments, merged where they touch
+        groups = [[max(runs[0][0] - h, 0), runs[0][1] + h]]
+        for s, e in runs[1:]:
+            if groups[-1][1] < s - h:
+                groups.append([s - h, e + h])
+            else:
+                groups[-1][1] = e + h
+        groups[-1][1] = min(groups[-1][1], n - 1)
+        tpr, fpr, prec = [0.0], [0.0], []
+        for thr in thresholds:
+            pred = [x >= thr for x in score]
+            tp, weight_sum = 0.0, 0.0
+            for i in range(n):
+                v = 1.0 if labels[i] else min(soft[i], 1.0) * pred[i]
+                weight_sum += v
+                tp += v * pred[i]
+            hit = sum(any(pred[a:b + 1]) for a, b in groups)
+            p_new = (n_true + weight_sum) / 2
+            tpr.append(min(tp / p_new, 1) * hit / len(groups))
+            fpr.append((sum(pred) - tp) / (n - p_new))
+            prec.append(tp / sum(pred))
+        tpr.append(1.0)
+        fpr.append(1.0)
+        rocs.append(sum((fpr[k + 1] - fpr[k]) * (tpr[k + 1] + tpr[k]) / 2 for k in range(len(tpr) - 1)))
+        prs.append(sum((tpr[k + 1] - tpr[k]) * prec[k] for k in range(len(prec))))
+    return sum(rocs) / len(rocs), sum(prs) / len(prs)

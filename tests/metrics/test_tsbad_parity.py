@@ -1,0 +1,67 @@
+"""tsad_fast.metrics against TSB-AD 1.5: stored get_metrics outputs (tools/make_metrics_fixtures.py)
+always, and a live comparison when TSB_AD is importable."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import CPU_BACKENDS
+from tsad_fast import metrics
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "tsbad_metrics.npz"
+
+
+def golden_cases():
+    with np.load(GOLDEN, allow_pickle=False) as data:
+        keys = [str(k) for k in data["keys"]]
+        i = 0
+        while f"case{i}_name" in data:
+            yield pytest.param(data[f"case{i}_labels"], data[f"case{i}_score"],
+                               int(data[f"case{i}_window"]),
+                               dict(zip(keys, data[f"case{i}_values"])),
+                               id=str(data[f"case{i}_name"]))
+            i += 1
+
+
+CASES = list(golden_cases())
+
+
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("labels,score,window,expected", CASES)
+def test_vus_matches_tsbad(labels, score, window, expected, backend):
+    roc, pr = metrics.vus(labels, score, sliding_window=window, backend=backend)
+    assert roc == pytest.approx(expected["VUS-ROC"], abs=1e-9)
+    assert pr == pytest.approx(expected["VUS-PR"], abs=1e-9)
+
+
+@pytest.mark.parametrize("labels,score,window,expected", CASES)
+def test_point_metrics_match_tsbad(labels, score, window, expected):
+    assert metrics.auc_roc(labels, score) == pytest.approx(expected["AUC-ROC"], abs=1e-9)
+    assert metrics.auc_pr(labels, score) == pytest.approx(expected["AUC-PR"], abs=1e-9)
+    assert metrics.point_f1(labels, score) == pytest.approx(expected["Standard-F1"], abs=1e-9)
+
+
+def test_live_against_tsbad():
+    tsb = pytest.importorskip("TSB_AD.evaluation.basic_metrics",
+                              reason="TSB-AD 1.5 (the reference) is not installed")
+    rng = np.random.default_rng(11)
+    for trial in range(5):
+        n = int(rng.integers(200, 2500))
+        labels = np.zeros(n, dtype=int)
+        for _ in range(int(rng.integers(1, 8))):
+            a = int(rng.integers(0, n))
+            labels[a:a + int(rng.integers(1, 70))] = 1
+        score = np.round(rng.random(n) + labels * rng.random(), int(rng.integers(1, 4)))
+        window = int(rng.integers(0, 130))
+        grader = tsb.basic_metricor()
+        *_, ref_roc, ref_pr = tsb.generate_curve(labels, score, window, "opt", 250)
+        roc, pr = metrics.vus(labels, score, sliding_window=window)
+        assert roc == pytest.approx(ref_roc, abs=1e-9)
+        assert pr == pytest.approx(ref_pr, abs=1e-9)
+        assert metrics.auc_roc(labels, score) == pytest.approx(grader.metric_ROC(labels, score), abs=1e-9)
+        assert metrics.auc_pr(labels, score) == pytest.approx(grader.metric_PR(labels, score), abs=1e-9)
+        assert metrics.point_f1(labels, score) == pytest.approx(
+            grader.metric_PointF1(labels, score), abs=1e-9)
+        pred = (score > np.median(score)).astype(int)
+        assert metrics.point_f1(labels, pred=pred) == pytest.approx(
+            grader.metric_PointF1(labels, score, preds=pred), abs=1e-9)

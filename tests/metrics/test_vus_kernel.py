@@ -1,0 +1,84 @@
+"""The VUS kernel: every backend against the NumPy reference on random inputs, the reference
+against the definition (tests/naive.py), and bad input."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import COMPILED_BACKENDS, CPU_BACKENDS
+from tests.naive import naive_vus
+from tsad_fast.metrics import vus, vus_curves
+
+
+@st.composite
+def labelled_scores(draw, max_n=400):
+    n = draw(st.integers(2, max_n))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    labels = np.zeros(n, dtype=np.int8)
+    for _ in range(draw(st.integers(1, 10))):
+        a = int(rng.integers(0, n))
+        labels[a:a + int(rng.integers(1, max(2, n // 5)))] = 1
+    if labels.all():
+        labels[int(rng.integers(0, n))] = 0
+    decimals = draw(st.sampled_from([0, 1, 2, 8]))  # 0 and 1: heavy ties
+    score = np.round(rng.random(n) + labels * rng.random(), decimals)
+    return labels, score, draw(st.integers(0, 60)), draw(st.sampled_from([1, 7, 250]))
+
+
+@pytest.mark.skipif(not COMPILED_BACKENDS, reason="no compiled backend available")
+@given(labelled_scores())
+def test_compiled_backends_match_reference(case):
+    labels, score, window, n_thresholds = case
+    ref_roc, ref_pr = vus_curves(labels, score, window, n_thresholds, backend="numpy")
+    for backend in COMPILED_BACKENDS:
+        roc, pr = vus_curves(labels, score, window, n_thresholds, backend=backend)
+        np.testing.assert_allclose(roc, ref_roc, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(pr, ref_pr, rtol=0, atol=1e-12)
+
+
+@given(labelled_scores(max_n=60))
+def test_reference_matches_definition(case):
+    labels, score, window, n_thresholds = case
+    window = min(window, 20)
+    expected = naive_vus(labels, score, window, n_thresholds)
+    np.testing.assert_allclose(vus(labels, score, window, n_thresholds, backend="numpy"),
+                               expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
+def test_vus_properties(backend):
+    rng = np.random.default_rng(5)
+    labels = np.zeros(2000, dtype=np.int8)
+    labels[[100, 900, 1500]] = 1
+    labels[400:480] = 1
+    perfect = vus(labels, labels + 0.01 * rng.random(2000), 50, backend=backend)
+    assert perfect[0] > 0.99 and perfect[1] > 0.9
+    noise = vus(labels, rng.random(2000), 50, backend=backend)
+    assert noise[0] < perfect[0] and noise[1] < perfect[1]
+    # w = 0 is the point-wise range AUC: one buffer length gives a curve of length 1
+    roc, pr = vus_curves(labels, rng.random(2000), 0, backend=backend)
+    assert roc.shape == pr.shape == (1,)
+
+
+BAD = [
+    (dict(labels=np.zeros(100)), ValueError, "no anomaly"),
+    (dict(labels=np.ones(100)), ValueError, "no normal"),
+    (dict(labels=np.r_[np.zeros(99), 2.0]), ValueError, "only 0"),
+    (dict(labels=np.r_[np.zeros(98), 1.0]), ValueError, "99 values"),
+    (dict(score=np.r_[np.nan, np.zeros(99)]), ValueError, "score"),
+    (dict(score=np.zeros((100, 2))), ValueError, "score"),
+    (dict(score=[]), ValueError, "score"),
+    (dict(sliding_window=-1), ValueError, "sliding_window"),
+    (dict(n_thresholds=0), ValueError, "n_thresholds"),
+    (dict(sliding_window=2.5), TypeError, "sliding_window"),
+    (dict(labels="abc"), TypeError, "labels"),
+]
+
+
+@pytest.mark.parametrize("change,error,match", BAD)
+def test_bad_input(change, error, match):
+    args = dict(labels=np.r_[np.zeros(90), np.ones(10)], score=np.linspace(0, 1, 100),
+                sliding_window=10, n_thresholds=250)
+    args.update(change)
+    with pytest.raises(error, match=match):
+        vus(**args)
