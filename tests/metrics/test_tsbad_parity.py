@@ -41,16 +41,26 @@ def test_point_metrics_match_tsbad(labels, score, window, expected):
     assert metrics.point_f1(labels, score) == pytest.approx(expected["Standard-F1"], abs=1e-9)
 
 
+@pytest.mark.parametrize("labels,score,window,expected", CASES)
+def test_event_metrics_match_tsbad(labels, score, window, expected):
+    assert metrics.pa_f1(labels, score) == pytest.approx(expected["PA-F1"], abs=1e-9)
+    assert metrics.event_f1(labels, score) == pytest.approx(expected["Event-based-F1"], abs=1e-9)
+    assert metrics.range_f1(labels, score) == pytest.approx(expected["R-based-F1"], abs=1e-9)
+
+
 def test_live_against_tsbad():
     tsb = pytest.importorskip("TSB_AD.evaluation.basic_metrics",
                               reason="TSB-AD 1.5 (the reference) is not installed")
     rng = np.random.default_rng(11)
-    for trial in range(5):
+    for trial in range(6):
         n = int(rng.integers(200, 2500))
         labels = np.zeros(n, dtype=int)
         for _ in range(int(rng.integers(1, 8))):
             a = int(rng.integers(0, n))
             labels[a:a + int(rng.integers(1, 70))] = 1
+        if trial == 0:
+            labels[:4] = 1  # segments touching both ends
+            labels[-1] = 1
         score = np.round(rng.random(n) + labels * rng.random(), int(rng.integers(1, 4)))
         window = int(rng.integers(0, 130))
         grader = tsb.basic_metricor()
@@ -62,6 +72,17 @@ def test_live_against_tsbad():
         assert metrics.auc_pr(labels, score) == pytest.approx(grader.metric_PR(labels, score), abs=1e-9)
         assert metrics.point_f1(labels, score) == pytest.approx(
             grader.metric_PointF1(labels, score), abs=1e-9)
-        pred = (score > np.median(score)).astype(int)
-        assert metrics.point_f1(labels, pred=pred) == pytest.approx(
-            grader.metric_PointF1(labels, score, preds=pred), abs=1e-9)
+        for name, ours, theirs in [("pa", metrics.pa_f1, grader.metric_PointF1PA),
+                                   ("event", metrics.event_f1, grader.metric_EventF1PA),
+                                   ("range", metrics.range_f1, grader.metric_RF1)]:
+            assert ours(labels, score) == pytest.approx(theirs(labels, score), abs=1e-9), name
+        for pred in [(score > np.median(score)).astype(int), labels.copy(),
+                     np.r_[labels[1:], 0], np.ones(n, dtype=int)]:
+            assert metrics.point_f1(labels, pred=pred) == pytest.approx(
+                grader.metric_PointF1(labels, score, preds=pred), abs=1e-9)
+            assert metrics.pa_f1(labels, pred=pred) == pytest.approx(
+                grader.metric_PointF1PA(labels, score, preds=pred), abs=1e-9)
+            assert metrics.event_f1(labels, pred=pred) == pytest.approx(
+                grader.metric_EventF1PA(labels, score, preds=pred), abs=1e-9)
+            assert metrics.range_f1(labels, pred=pred) == pytest.approx(
+                grader.metric_RF1(labels, score, preds=pred), abs=1e-9)
