@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from TSB_AD.evaluation.metrics import get_metrics
+from TSB_AD.utils.slidingWindows import find_length_rank  # needs statsmodels
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data"
@@ -52,6 +53,19 @@ def cases():
         yield f"smd_{machine}", label[lo:hi], z.mean(1)[lo:hi], 100
 
 
+def period_series():
+    """Series for find_length_rank: real ones (UCR, one SMD metric), a sine, noise."""
+    rng = np.random.default_rng(7)
+    t = np.arange(5000)
+    yield "sine_period_50", np.sin(2 * np.pi * t / 50) + 0.1 * rng.normal(size=t.size)
+    yield "white_noise", rng.normal(size=3000)
+    ucr = sorted((DATA / "ucr").glob("*.txt"))
+    for path in ucr[:2]:
+        yield path.stem[:30], np.loadtxt(path)
+    with np.load(DATA / "smd" / "machine-1-6.npz", allow_pickle=False) as d:
+        yield "smd_machine-1-6_metric0", d["test"][:, 0].astype(np.float64)
+
+
 def main():
     out = {}
     for i, (name, y, score, window) in enumerate(cases()):
@@ -61,7 +75,15 @@ def main():
         out[f"case{i}_score"] = score
         out[f"case{i}_window"] = np.array(window)
         out[f"case{i}_values"] = np.array([float(metrics[k]) for k in KEYS])
+        pred = (score > score.mean() + 3 * score.std()).astype(int)
+        with_pred = get_metrics(score, y, slidingWindow=window, pred=pred)
+        out[f"case{i}_pred_values"] = np.array([float(with_pred[k]) for k in KEYS])
         print(name, {k: round(float(metrics[k]), 6) for k in KEYS})
+    for i, (name, series) in enumerate(period_series()):
+        out[f"period{i}_name"] = np.array(name)
+        out[f"period{i}_series"] = series
+        out[f"period{i}_lengths"] = np.array([find_length_rank(series, rank=r) for r in (1, 2, 3)])
+        print(name, out[f"period{i}_lengths"])
     path = ROOT / "tests" / "data" / "tsbad_metrics.npz"
     np.savez_compressed(path, keys=np.array(KEYS), **out)
     print("wrote", path)
