@@ -11,19 +11,58 @@ from tsad_fast import metrics
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "tsbad_metrics.npz"
 
 
-def golden_cases():
+def golden_cases(suffix="values"):
     with np.load(GOLDEN, allow_pickle=False) as data:
         keys = [str(k) for k in data["keys"]]
         i = 0
         while f"case{i}_name" in data:
             yield pytest.param(data[f"case{i}_labels"], data[f"case{i}_score"],
                                int(data[f"case{i}_window"]),
-                               dict(zip(keys, data[f"case{i}_values"])),
+                               dict(zip(keys, data[f"case{i}_{suffix}"])),
                                id=str(data[f"case{i}_name"]))
             i += 1
 
 
+def period_cases():
+    with np.load(GOLDEN, allow_pickle=False) as data:
+        i = 0
+        while f"period{i}_name" in data:
+            yield pytest.param(data[f"period{i}_series"], data[f"period{i}_lengths"].tolist(),
+                               id=str(data[f"period{i}_name"]))
+            i += 1
+
+
 CASES = list(golden_cases())
+PRED_CASES = list(golden_cases("pred_values"))
+
+
+def assert_matches(got, expected):
+    """Every key equal to 1e-9; where TSB-AD's Affiliation-F is NaN (nothing predicted), 0.0."""
+    assert set(got) == set(expected)
+    for key, want in expected.items():
+        if key == "Affiliation-F" and np.isnan(want):
+            assert got[key] == 0.0
+        else:
+            assert got[key] == pytest.approx(want, abs=1e-9), key
+
+
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("labels,score,window,expected", CASES)
+def test_get_metrics_matches_tsbad(labels, score, window, expected, backend):
+    assert_matches(metrics.get_metrics(score, labels, slidingWindow=window, backend=backend),
+                   expected)
+
+
+@pytest.mark.parametrize("labels,score,window,expected", PRED_CASES)
+def test_get_metrics_with_pred_matches_tsbad(labels, score, window, expected):
+    pred = (score > metrics.three_sigma_threshold(score)).astype(int)
+    assert_matches(metrics.get_metrics(score, labels, slidingWindow=window, pred=pred), expected)
+
+
+@pytest.mark.parametrize("series,expected", list(period_cases()))
+def test_find_length_rank_matches_tsbad(series, expected):
+    assert [metrics.find_length_rank(series, rank=r) for r in (1, 2, 3)] == expected
+    assert metrics.find_length_rank(np.c_[series, -series]) == expected[0]  # first channel
 
 
 @pytest.mark.parametrize("backend", CPU_BACKENDS)
@@ -39,6 +78,14 @@ def test_point_metrics_match_tsbad(labels, score, window, expected):
     assert metrics.auc_roc(labels, score) == pytest.approx(expected["AUC-ROC"], abs=1e-9)
     assert metrics.auc_pr(labels, score) == pytest.approx(expected["AUC-PR"], abs=1e-9)
     assert metrics.point_f1(labels, score) == pytest.approx(expected["Standard-F1"], abs=1e-9)
+
+
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("labels,score,window,expected", CASES)
+def test_affiliation_matches_tsbad(labels, score, window, expected, backend):
+    want = expected["Affiliation-F"]
+    got = metrics.affiliation_f1(labels, score, backend=backend)
+    assert got == (0.0 if np.isnan(want) else pytest.approx(want, abs=1e-9))
 
 
 @pytest.mark.parametrize("labels,score,window,expected", CASES)
@@ -86,3 +133,8 @@ def test_live_against_tsbad():
                 grader.metric_EventF1PA(labels, score, preds=pred), abs=1e-9)
             assert metrics.range_f1(labels, pred=pred) == pytest.approx(
                 grader.metric_RF1(labels, score, preds=pred), abs=1e-9)
+            want = grader.metric_Affiliation(labels, score, preds=pred)
+            got = metrics.affiliation_f1(labels, pred=pred)
+            assert got == (0.0 if np.isnan(want) else pytest.approx(want, abs=1e-9))
+        assert metrics.affiliation_f1(labels, score) == pytest.approx(
+            grader.metric_Affiliation(labels, score), abs=1e-9)

@@ -6,11 +6,11 @@ import numpy as np
 from tsad_fast._validation import as_float_array
 
 
-def check_labels(labels, n: int, name: str = "labels") -> np.ndarray:
-    """``labels`` as an int8 0/1 array of length ``n`` holding both classes."""
+def check_labels(labels, n: int, name: str = "labels", against: str = "score") -> np.ndarray:
+    """``labels`` as an int8 0/1 array of length ``n`` (that of ``against``) with both classes."""
     values = as_float_array(labels, name)
     if values.size != n:
-        raise ValueError(f"{name} has {values.size} values but the score has {n}")
+        raise ValueError(f"{name} has {values.size} values but {against} has {n}")
     if not np.isin(values, (0.0, 1.0)).all():
         raise ValueError(f"{name} must hold only 0 (normal) and 1 (anomaly)")
     out = values.astype(np.int8)

@@ -48,7 +48,7 @@ def affiliation_f1(labels, score=None, pred=None, backend: str = "auto") -> floa
     """
     if pred is not None:
         values = as_float_array(pred, "pred")
-        labels = check_labels(labels, values.size)
+        labels = check_labels(labels, values.size, against="pred")
         if not np.isin(values, (0.0, 1.0)).all():
             raise ValueError("pred must hold only 0 and 1")
         thresholds = np.array([0.5])

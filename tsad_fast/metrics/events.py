@@ -26,7 +26,7 @@ def _predictions(labels, score, pred):
     """(labels, list of 0/1 int8 predictions to score)."""
     if pred is not None:
         p = as_float_array(pred, "pred")
-        labels = check_labels(labels, p.size)
+        labels = check_labels(labels, p.size, against="pred")
         if not np.isin(p, (0.0, 1.0)).all():
             raise ValueError("pred must hold only 0 and 1")
         return labels, [p.astype(np.int8)]

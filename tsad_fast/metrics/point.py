@@ -46,7 +46,7 @@ def point_f1(labels, score=None, pred=None) -> float:
     """
     if pred is not None:
         p = as_float_array(pred, "pred")
-        labels = check_labels(labels, p.size)
+        labels = check_labels(labels, p.size, against="pred")
         if not np.isin(p, (0.0, 1.0)).all():
             raise ValueError("pred must hold only 0 and 1")
         tp = float(np.sum((p == 1) & (labels == 1)))

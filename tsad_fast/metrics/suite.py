@@ -5,7 +5,7 @@ from typing import Dict, Optional
 
 import numpy as np
 
-from tsad_fast._validation import check_int
+from tsad_fast._validation import as_float_array, check_int
 from tsad_fast.metrics._inputs import check_score_and_labels
 from tsad_fast.metrics.affiliation import affiliation_f1
 from tsad_fast.metrics.events import event_f1, pa_f1, range_f1
@@ -40,6 +40,8 @@ def get_metrics(score, labels, slidingWindow: int = 100, pred: Optional[np.ndarr
     labels, score = check_score_and_labels(labels, score)
     window = check_int(slidingWindow, "slidingWindow", 0)
     thre = check_int(thre, "thre", 1)
+    if pred is not None and as_float_array(pred, "pred").size != score.size:
+        raise ValueError(f"pred has {np.size(pred)} values but score has {score.size}")
     vus_roc, vus_pr = vus(labels, score, window, thre, backend=backend)
     threshold_dependent = dict(score=None, pred=pred) if pred is not None else dict(score=score)
     return {

@@ -1,0 +1,84 @@
+"""Interpretation metrics, score utilities, get_metrics contract and bad input."""
+import numpy as np
+import pytest
+
+from tsad_fast import metrics
+
+
+def test_hit_rate_and_ndcg_by_hand():
+    gt = np.array([[1, 1, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]])
+    att = np.array([[0.9, 0.1, 0.8, 0.0], [0.1, 0.2, 0.3, 0.4], [1, 2, 3, 4]])
+    # row 0: top-2 = {0, 2}, one of two causes; row 1: top-1 = {3}, hit; row 2 skipped (no cause)
+    assert metrics.hit_rate_at_p(gt, att, 1.0) == pytest.approx((0.5 + 1.0) / 2)
+    # P = 150%: row 0 keeps ceil(3) = 3 -> {0, 2, 1}: both causes; row 1 ceil(1.5) = 2: hit
+    assert metrics.hit_rate_at_p(gt, att, 1.5) == pytest.approx(1.0)
+    ideal = 1 + 1 / np.log2(3)
+    assert metrics.ndcg_at_p(gt, att, 1.0) == pytest.approx((1.0 / ideal + 1.0) / 2)
+    assert metrics.ndcg_at_p(gt, att, 1.5) == pytest.approx((1 + 1 / np.log2(4)) / ideal / 2 + 0.5)
+    assert metrics.hit_rate_at_p(gt, att, 1.0, timestamps=[1]) == 1.0
+    assert metrics.hit_rate_at_p(gt, att, 1.0, timestamps=np.array([True, False, True])) == 0.5
+
+
+def test_interpretation_bad_input():
+    gt = np.eye(3)
+    with pytest.raises(ValueError, match="no evaluated timestamp"):
+        metrics.hit_rate_at_p(np.zeros((3, 3)), np.ones((3, 3)))
+    with pytest.raises(ValueError, match="shape"):
+        metrics.ndcg_at_p(gt, np.ones((3, 2)))
+    with pytest.raises(ValueError, match="attributions"):
+        metrics.ndcg_at_p(gt, np.full((3, 3), np.nan))
+    with pytest.raises(ValueError, match="p must"):
+        metrics.hit_rate_at_p(gt, np.ones((3, 3)), p=0)
+
+
+def test_window_scores_to_points_pads_like_tsbad():
+    out = metrics.window_scores_to_points([1.0, 2.0, 3.0], window=4)
+    np.testing.assert_array_equal(out, [1, 1, 1, 2, 3, 3])  # ceil(3/2) = 2 front, 1 behind
+    assert metrics.window_scores_to_points([5.0], 1).tolist() == [5.0]
+    with pytest.raises(ValueError, match="window"):
+        metrics.window_scores_to_points([1.0], 0)
+
+
+def test_three_sigma_threshold():
+    x = np.r_[np.zeros(99), 10.0]
+    assert metrics.three_sigma_threshold(x) == pytest.approx(x.mean() + 3 * x.std())
+
+
+def test_find_length_rank_edge_cases():
+    assert metrics.find_length_rank(np.arange(100.0), rank=0) == 1
+    assert metrics.find_length_rank(np.ones(500)) == 125  # constant: no peak
+    assert metrics.find_length_rank(np.sin(np.arange(3000) * 2 * np.pi / 40)) == 40
+    with pytest.raises(ValueError, match="rank"):
+        metrics.find_length_rank(np.arange(100.0), rank=4)
+    with pytest.raises(ValueError, match="data"):
+        metrics.find_length_rank([np.nan, 1.0, 2.0])
+
+
+def test_get_metrics_contract():
+    rng = np.random.default_rng(0)
+    labels = np.zeros(1000, dtype=int)
+    labels[200:230] = 1
+    score = rng.random(1000) + labels
+    out = metrics.get_metrics(score, labels, slidingWindow=20)
+    assert list(out) == list(metrics.suite.KEYS)
+    assert all(isinstance(v, float) for v in out.values())
+    assert out == metrics.get_metrics(score, labels, slidingWindow=20, version="opt_mem")
+    assert out["AUC-ROC"] > 0.99 and out["VUS-PR"] > 0.9
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(labels=np.zeros(100)), ValueError, "no anomaly"),
+    (dict(labels=np.ones(100)), ValueError, "no normal"),
+    (dict(labels=np.r_[np.zeros(98), 1.0]), ValueError, "99 values"),
+    (dict(score=np.r_[np.inf, np.zeros(99)]), ValueError, "score"),
+    (dict(pred=np.ones(7)), ValueError, "7 values"),
+    (dict(pred=np.full(100, 2)), ValueError, "pred"),
+    (dict(version="fast"), ValueError, "version"),
+    (dict(slidingWindow=-5), ValueError, "slidingWindow"),
+    (dict(thre=0), ValueError, "thre"),
+])
+def test_get_metrics_bad_input(kwargs, error, match):
+    args = dict(score=np.linspace(0, 1, 100), labels=np.r_[np.zeros(90), np.ones(10)])
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        metrics.get_metrics(**args)
