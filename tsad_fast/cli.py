@@ -3,6 +3,8 @@
     tsad-fast info                 show_config(): version, backends, OpenMP, CUDA
     tsad-fast spot [PATH] [...]    streaming SPOT thresholds over a series (default: the bundled
                                    UCR InternalBleeding16 series), optional PNG plot
+    tsad-fast evaluate SCORES LABELS [--window W] [--pred PRED]
+                                   TSB-AD's nine metrics for a score file against a label file
 """
 from __future__ import annotations
 
@@ -58,6 +60,43 @@ def _plot(path: str, values, n_init, result, labels) -> None:
     plt.close(fig)
 
 
+def _read_vector(path: str, name: str) -> np.ndarray:
+    """A 1-D array from .npy, or .csv/.txt with one value per line (or one column)."""
+    file = Path(path)
+    if not file.exists():
+        raise ValueError(f"{name} file {path!r} does not exist")
+    if file.suffix == ".npy":
+        values = np.load(file, allow_pickle=False)
+    else:
+        values = np.loadtxt(file, delimiter="," if file.suffix == ".csv" else None, ndmin=1)
+    values = np.asarray(values)
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(f"{name} file {path!r} holds shape {values.shape}; expected one column")
+    return values
+
+
+def _cmd_evaluate(args) -> int:
+    from tsad_fast.metrics import find_length_rank, get_metrics
+
+    score = _read_vector(args.scores, "scores")
+    labels = _read_vector(args.labels, "labels")
+    pred = _read_vector(args.pred, "pred") if args.pred else None
+    window = args.window if args.window is not None else find_length_rank(score)
+    start = time.perf_counter()
+    result = get_metrics(score, labels, slidingWindow=window, pred=pred, backend=args.backend)
+    seconds = time.perf_counter() - start
+    print(f"{len(score)} points, {int(np.sum(labels))} anomalous; slidingWindow = {window}"
+          f"{'' if args.window is not None else ' (find_length_rank of the scores)'}; "
+          f"thresholds: {'given pred' if pred is not None else 'oracle (TSB-AD)'}")
+    width = max(map(len, result))
+    for key, value in result.items():
+        print(f"  {key:<{width}}  {value:.6f}")
+    print(f"  ({seconds * 1e3:.1f} ms)")
+    return 0
+
+
 def _cmd_spot(args) -> int:
     name, values, labels, n_init = _load_series(args.path, args.init)
     if not 0 < n_init < values.size:
@@ -109,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "likelihood sign error")
     p.add_argument("--backend", default="auto", choices=("auto",) + _backend.AUTO_ORDER)
     p.add_argument("--plot", metavar="PNG", help="write a plot (needs matplotlib)")
+    e = sub.add_parser("evaluate", help="TSB-AD's nine metrics (VUS-PR, VUS-ROC, F1s, ...)")
+    e.add_argument("scores", help="anomaly scores: .npy, .csv or .txt, one per timestamp")
+    e.add_argument("labels", help="0/1 labels, same formats and length")
+    e.add_argument("--window", type=int, help="VUS slidingWindow (default: find_length_rank)")
+    e.add_argument("--pred", help="0/1 predictions for the threshold-dependent metrics")
+    e.add_argument("--backend", default="auto", choices=("auto",) + _backend.AUTO_ORDER)
     return parser
 
 
@@ -118,6 +163,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "info":
             show_config()
             return 0
+        if args.command == "evaluate":
+            return _cmd_evaluate(args)
         return _cmd_spot(args)
     except (ValueError, TypeError, OSError, _backend.BackendUnavailableError) as exc:
         print(f"tsad-fast: error: {exc}", file=sys.stderr)

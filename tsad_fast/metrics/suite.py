@@ -8,7 +8,7 @@ import numpy as np
 from tsad_fast._validation import as_float_array, check_int
 from tsad_fast.metrics._inputs import check_score_and_labels
 from tsad_fast.metrics.affiliation import affiliation_f1
-from tsad_fast.metrics.events import event_f1, pa_f1, range_f1
+from tsad_fast.metrics.events import event_scores
 from tsad_fast.metrics.point import auc_pr, auc_roc, point_f1
 from tsad_fast.metrics.vus import vus
 
@@ -44,14 +44,15 @@ def get_metrics(score, labels, slidingWindow: int = 100, pred: Optional[np.ndarr
         raise ValueError(f"pred has {np.size(pred)} values but score has {score.size}")
     vus_roc, vus_pr = vus(labels, score, window, thre, backend=backend)
     threshold_dependent = dict(score=None, pred=pred) if pred is not None else dict(score=score)
+    pa, event, range_based = event_scores(labels, **threshold_dependent)
     return {
         "AUC-PR": auc_pr(labels, score),
         "AUC-ROC": auc_roc(labels, score),
         "VUS-PR": vus_pr,
         "VUS-ROC": vus_roc,
         "Standard-F1": point_f1(labels, **threshold_dependent),
-        "PA-F1": pa_f1(labels, **threshold_dependent),
-        "Event-based-F1": event_f1(labels, **threshold_dependent),
-        "R-based-F1": range_f1(labels, **threshold_dependent),
+        "PA-F1": pa,
+        "Event-based-F1": event,
+        "R-based-F1": range_based,
         "Affiliation-F": affiliation_f1(labels, backend=backend, **threshold_dependent),
     }
