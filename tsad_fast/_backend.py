@@ -85,6 +85,15 @@ def is_gpu_array(obj: Any) -> bool:
     return module.startswith("torch") and bool(getattr(obj, "is_cuda", False))
 
 
+def to_host(obj: Any) -> Any:
+    """A CuPy array or CUDA torch tensor copied to a NumPy array; anything else unchanged."""
+    if not is_gpu_array(obj):
+        return obj
+    if hasattr(obj, "get"):  # CuPy
+        return obj.get()
+    return obj.detach().cpu().numpy()  # torch
+
+
 def _load(kernel: str, backend: str) -> Callable:
     module_name, _, attr = _REGISTRY[kernel][backend].partition(":")
     return getattr(importlib.import_module(module_name), attr)

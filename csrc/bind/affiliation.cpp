@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <utility>
+#include <vector>
 
+#include "checks.hpp"
 #include "tsad_fast/affiliation.hpp"
 
 namespace py = pybind11;
@@ -19,13 +21,15 @@ std::pair<F64, F64> affiliation_sweep(const F64& score, const I64& gt_starts, co
   if (score.ndim() != 1 || gt_starts.ndim() != 1 || gt_stops.ndim() != 1 || thresholds.ndim() != 1)
     throw py::value_error("affiliation_sweep: arrays must be 1-D");
   const std::int64_t n = score.shape(0), n_gt = gt_starts.shape(0);
-  if (n_gt < 1 || gt_stops.shape(0) != n_gt)
-    throw py::value_error("affiliation_sweep: bad ground-truth events");
+  if (gt_stops.shape(0) != n_gt)
+    throw py::value_error("affiliation_sweep: starts and stops differ in length");
   const std::int64_t* s = gt_starts.data();
   const std::int64_t* e = gt_stops.data();
-  for (std::int64_t i = 0; i < n_gt; ++i)
-    if (s[i] < 0 || e[i] <= s[i] || e[i] > n || (i > 0 && s[i] <= e[i - 1]))
-      throw py::value_error("affiliation_sweep: events must be ascending, disjoint, in [0, n]");
+  for (std::int64_t i = 0; i < n_gt; ++i)  // half-open events: the same checks on [s, e - 1]
+    if (e[i] <= s[i]) throw py::value_error("affiliation_sweep: empty event");
+  std::vector<std::int64_t> last(e, e + n_gt);
+  for (auto& v : last) --v;
+  tsad_fast::bind::check_segments(s, last.data(), n_gt, n, "affiliation_sweep");
   const auto m = static_cast<std::size_t>(thresholds.shape(0));
   F64 precision(m), recall(m);
   {

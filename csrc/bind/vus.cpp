@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "checks.hpp"
 #include "tsad_fast/vus.hpp"
 
 namespace py = pybind11;
@@ -20,14 +21,12 @@ std::pair<F64, F64> vus_areas(const F64& score, const I64& starts, const I64& en
   const std::int64_t n_seg = starts.shape(0);
   if (score.ndim() != 1 || starts.ndim() != 1 || ends.ndim() != 1 || thresholds.ndim() != 1)
     throw py::value_error("vus_areas: arrays must be 1-D");
-  if (n_seg < 1 || ends.shape(0) != n_seg) throw py::value_error("vus_areas: bad segments");
+  if (ends.shape(0) != n_seg) throw py::value_error("vus_areas: starts and ends differ in length");
   if (thresholds.shape(0) < 1) throw py::value_error("vus_areas: no thresholds");
   if (window < 0) throw py::value_error("vus_areas: window must be >= 0");
   const std::int64_t* s = starts.data();
   const std::int64_t* e = ends.data();
-  for (std::int64_t i = 0; i < n_seg; ++i)  // the kernel indexes score by these
-    if (s[i] < 0 || e[i] < s[i] || e[i] >= n || (i > 0 && s[i] <= e[i - 1] + 1))
-      throw py::value_error("vus_areas: segments must be ascending, disjoint, within the series");
+  tsad_fast::bind::check_segments(s, e, n_seg, n, "vus_areas");
   F64 roc(window + 1), pr(window + 1);
   {
     py::gil_scoped_release release;

@@ -2,10 +2,11 @@
 against the definition (tests/naive.py), and bad input."""
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import COMPILED_BACKENDS, CPU_BACKENDS
+from tsad_fast import _backend
 from tests.naive import naive_vus
 from tsad_fast.metrics import vus, vus_curves
 
@@ -82,3 +83,15 @@ def test_bad_input(change, error, match):
     args.update(change)
     with pytest.raises(error, match=match):
         vus(**args)
+
+
+@pytest.mark.skipif(not _backend.is_available("cuda"), reason="no CUDA device visible")
+@settings(max_examples=60)
+@given(labelled_scores(max_n=3000))
+def test_cuda_matches_reference(case):
+    labels, score, window, n_thresholds = case
+    ref_roc, ref_pr = vus_curves(labels, score, window, n_thresholds, backend="numpy")
+    roc, pr = vus_curves(labels, score, window, n_thresholds, backend="cuda")
+    # atomics change the order of additions only
+    np.testing.assert_allclose(roc, ref_roc, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(pr, ref_pr, rtol=0, atol=1e-9)

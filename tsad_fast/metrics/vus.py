@@ -12,6 +12,7 @@ from typing import Tuple
 import numpy as np
 
 from tsad_fast import _backend
+from tsad_fast._backend import to_host
 from tsad_fast._validation import check_int
 from tsad_fast.metrics._inputs import check_score_and_labels, segments
 
@@ -20,6 +21,7 @@ _backend.register(
     cpp="tsad_fast._core:vus_areas",
     numba="tsad_fast.kernels._numba.vus:vus_areas",
     numpy="tsad_fast.kernels._numpy.vus:vus_areas",
+    cuda="tsad_fast._cuda:vus_areas",
 )
 
 
@@ -39,17 +41,18 @@ def vus_curves(labels, score, sliding_window: int = 100, n_thresholds: int = 250
     score : array-like (n,) float, higher = more anomalous
     sliding_window : int >= 0, the largest buffer length (TSB-AD's ``slidingWindow``)
     n_thresholds : int >= 1 (TSB-AD's ``thre``)
-    backend : {"auto", "cpp", "numba", "numpy"}
+    backend : {"auto", "cpp", "numba", "numpy", "cuda"}; "auto" picks "cuda" for a CuPy array
+        or CUDA torch tensor score (copied to the host for validation)
 
     Returns
     -------
     roc, pr : ndarray (sliding_window + 1,) each
     """
-    labels, score = check_score_and_labels(labels, score)
+    _, run = _backend.resolve("vus", backend, like=score)
+    labels, score = check_score_and_labels(to_host(labels), to_host(score))
     window = check_int(sliding_window, "sliding_window", 0)
     n_thresholds = check_int(n_thresholds, "n_thresholds", 1)
     starts, ends = segments(labels)
-    _, run = _backend.resolve("vus", backend)
     return run(score, starts, ends, vus_thresholds(score, n_thresholds), window)
 
 

@@ -39,7 +39,8 @@ TSAD_HD inline void curve_areas(const double* tp_core, const double* soft, const
   for (std::int32_t k = 0; k < m; ++k) {
     const double tp = tp_core[k] + soft[k];
     const double p_new = (n_labelled + (n_labelled + soft[k])) / 2.0;
-    const double recall = std::min(tp / p_new, 1.0);
+    const double ratio = tp / p_new;
+    const double recall = ratio < 1.0 ? ratio : 1.0;
     const double tpr = recall * (hit[k] / n_buffered);
     const double fpr = (n_pred[k] - tp) / (n - p_new);
     roc_sum += (fpr - fpr_prev) * ((tpr + tpr_prev) / 2.0);

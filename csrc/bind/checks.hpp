@@ -1,0 +1,22 @@
+// Checks the bindings make before a kernel indexes arrays with caller-provided bounds.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+
+namespace tsad_fast {
+namespace bind {
+
+// starts/ends inclusive, ascending, disjoint and within [0, n): throws ValueError otherwise.
+inline void check_segments(const std::int64_t* starts, const std::int64_t* ends,
+                           std::int64_t n_seg, std::int64_t n, const char* who) {
+  if (n_seg < 1) throw pybind11::value_error(std::string(who) + ": no segment");
+  for (std::int64_t i = 0; i < n_seg; ++i)
+    if (starts[i] < 0 || ends[i] < starts[i] || ends[i] >= n || (i > 0 && starts[i] <= ends[i - 1]))
+      throw pybind11::value_error(std::string(who) +
+                                  ": segments must be ascending, disjoint, within the series");
+}
+
+}  // namespace bind
+}  // namespace tsad_fast
