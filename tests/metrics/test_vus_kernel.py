@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tests.conftest import COMPILED_BACKENDS, CPU_BACKENDS
 from tsad_fast import _backend
 from tests.naive import naive_vus
-from tsad_fast.metrics import vus, vus_curves
+from tsad_fast.metrics import range_auc, vus, vus_curves
 
 
 @st.composite
@@ -57,8 +57,12 @@ def test_vus_properties(backend):
     noise = vus(labels, rng.random(2000), 50, backend=backend)
     assert noise[0] < perfect[0] and noise[1] < perfect[1]
     # w = 0 is the point-wise range AUC: one buffer length gives a curve of length 1
-    roc, pr = vus_curves(labels, rng.random(2000), 0, backend=backend)
+    noise_score = rng.random(2000)
+    roc, pr = vus_curves(labels, noise_score, 0, backend=backend)
     assert roc.shape == pr.shape == (1,)
+    roc, pr = vus_curves(labels, noise_score, 30, backend=backend)
+    assert range_auc(labels, noise_score, 30, backend=backend) == (roc[-1], pr[-1])
+    assert range_auc(labels, noise_score, 0, backend=backend) == (roc[0], pr[0])
 
 
 BAD = [

@@ -10,10 +10,10 @@ from tsad_fast.metrics.period import find_length_rank
 from tsad_fast.metrics.point import auc_pr, auc_roc, point_f1
 from tsad_fast.metrics.scores import three_sigma_threshold, window_scores_to_points
 from tsad_fast.metrics.suite import get_metrics
-from tsad_fast.metrics.vus import vus, vus_curves, vus_pr, vus_roc
+from tsad_fast.metrics.vus import range_auc, vus, vus_curves, vus_pr, vus_roc
 
 __all__ = [
     "affiliation_f1", "auc_pr", "auc_roc", "event_f1", "find_length_rank", "get_metrics",
-    "hit_rate_at_p", "ndcg_at_p", "pa_f1", "point_f1", "range_f1", "three_sigma_threshold",
+    "hit_rate_at_p", "ndcg_at_p", "pa_f1", "point_f1", "range_auc", "range_f1", "three_sigma_threshold",
     "vus", "vus_curves", "vus_pr", "vus_roc", "window_scores_to_points",
 ]

@@ -63,6 +63,15 @@ def vus(labels, score, sliding_window: int = 100, n_thresholds: int = 250,
     return sum(roc.tolist()) / roc.size, sum(pr.tolist()) / pr.size
 
 
+def range_auc(labels, score, window: int = 100, n_thresholds: int = 250,
+              backend: str = "auto") -> Tuple[float, float]:
+    """``(Range-AUC-ROC, Range-AUC-PR)`` at the single buffer length ``window``: one slice of
+    the VUS surface (TSB-AD 1.5's per-window areas), not the legacy ``RangeAUC`` function that
+    predates its October 2024 fix."""
+    roc, pr = vus_curves(labels, score, window, n_thresholds, backend)
+    return float(roc[-1]), float(pr[-1])
+
+
 def vus_roc(labels, score, sliding_window: int = 100, n_thresholds: int = 250,
             backend: str = "auto") -> float:
     """VUS-ROC; see :func:`vus`."""
