@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 
 from tests.conftest import CPU_BACKENDS
+from tsad_fast import _backend
 from tsad_fast.metrics import vus
 
 CONFIGS = [(100_000, 20), (100_000, 200), (1_000_000, 20)]
+BACKENDS = CPU_BACKENDS + (["cuda"] if _backend.is_available("cuda") else [])
 _ANCHOR = {}
 
 
@@ -42,7 +44,7 @@ def test_anchor_tsbad(timed, case):
     _ANCHOR[(n, segs)] = out
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_tsad_fast(timed, case, backend):
     (n, segs), (labels, score) = case
     vus(labels, score, 100, backend=backend)  # warm-up
