@@ -1,14 +1,22 @@
 """Readers for the real data the package ships or the user points it to.
 
-Bundled: one UCR Anomaly Archive series (``135_UCR_Anomaly_InternalBleeding16_1200_4187_4199``,
-Keogh et al., KDD Cup 2021), used by the demo and the tests.
+* the Server Machine Dataset (OmniAnomaly, Su et al., KDD 2019) in its published layout
+  (``train/``, ``test/``, ``test_label/``, ``interpretation_label/`` text files) or as one
+  ``.npz`` per machine (keys ``train``, ``test``, ``label``, ``dim_label``);
+* TSB-AD's CSV files (``[index]_[name]_id_[id]_[domain]_tr_[train end]_1st_[first anomaly].csv``,
+  feature columns then ``Label``);
+* the UCR Anomaly Archive (``NNN_UCR_Anomaly_NAME_TRAINEND_BEGIN_END.txt``).
+
+Bundled: one UCR series (``135_UCR_Anomaly_InternalBleeding16_1200_4187_4199``, Keogh et al.,
+KDD Cup 2021), used by the demo and the tests.
 """
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 import numpy as np
 
@@ -50,3 +58,108 @@ def load_ucr(path: Union[str, Path]) -> UCRSeries:
 def bundled_ucr() -> UCRSeries:
     """The UCR series shipped with the package (InternalBleeding16, 7,501 points)."""
     return load_ucr(DATA_DIR / "135_UCR_Anomaly_InternalBleeding16_1200_4187_4199.txt")
+
+
+@dataclass(frozen=True)
+class LabelledSeries:
+    """A multivariate series with labels. ``train`` (n_train, c) float64 (may be empty),
+    ``test`` (n, c) float64, ``labels`` (n,) int8 (1 = anomaly), ``dim_labels`` (n, c) int8
+    (1 = that metric is a cause; all-zero where not given) or None, ``name``."""
+
+    name: str
+    train: np.ndarray
+    test: np.ndarray
+    labels: np.ndarray
+    dim_labels: Optional[np.ndarray]
+
+
+def _checked(name, train, test, labels, dim_labels) -> LabelledSeries:
+    train, test = np.asarray(train, dtype=np.float64), np.asarray(test, dtype=np.float64)
+    labels = np.asarray(labels).astype(np.int8).ravel()
+    if test.ndim == 1:
+        test = test[:, None]
+    if train.ndim == 1:
+        train = train[:, None]
+    if labels.size != test.shape[0]:
+        raise ValueError(f"{name}: {labels.size} labels for {test.shape[0]} test rows")
+    if train.size and train.shape[1] != test.shape[1]:
+        raise ValueError(f"{name}: train has {train.shape[1]} columns, test {test.shape[1]}")
+    if not (np.isfinite(train).all() and np.isfinite(test).all()):
+        raise ValueError(f"{name}: the data contain NaN or inf")
+    if dim_labels is not None:
+        dim_labels = np.asarray(dim_labels).astype(np.int8)
+        if dim_labels.shape != test.shape:
+            raise ValueError(f"{name}: dim_labels {dim_labels.shape} do not match test {test.shape}")
+    return LabelledSeries(name=name, train=train, test=test, labels=labels, dim_labels=dim_labels)
+
+
+def parse_interpretation(lines, n: int, c: int) -> np.ndarray:
+    """(n, c) int8 causes from SMD interpretation lines ``start-end:d1,d2,...``: rows
+    [start, end) counted from 0, dimensions counted from 1."""
+    out = np.zeros((n, c), dtype=np.int8)
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"(\d+)-(\d+):([\d,]+)", line)
+        if match is None:
+            raise ValueError(f"interpretation line {number} is not 'start-end:d1,d2,...': {line!r}")
+        start, end = int(match.group(1)), int(match.group(2))
+        dims = [int(d) - 1 for d in match.group(3).split(",") if d]
+        if not (0 <= start <= end <= n) or any(not 0 <= d < c for d in dims):
+            raise ValueError(f"interpretation line {number} falls outside ({n}, {c}): {line!r}")
+        out[start:end, dims] = 1
+    return out
+
+
+def load_smd_npz(path: Union[str, Path]) -> LabelledSeries:
+    """One SMD machine from an ``.npz`` with keys train, test, label and (optional) dim_label."""
+    path = Path(path)
+    with np.load(path, allow_pickle=False) as data:
+        missing = {"train", "test", "label"} - set(data.files)
+        if missing:
+            raise ValueError(f"{path.name}: missing keys {sorted(missing)}")
+        dim = data["dim_label"] if "dim_label" in data.files else None
+        return _checked(path.stem, data["train"], data["test"], data["label"], dim)
+
+
+def load_smd(root: Union[str, Path], machine: str) -> LabelledSeries:
+    """One SMD machine (e.g. ``"machine-1-1"``) from the published layout under ``root``:
+    ``train/M.txt``, ``test/M.txt`` (comma-separated rows), ``test_label/M.txt`` (one 0/1 per
+    line) and, when present, ``interpretation_label/M.txt``."""
+    root = Path(root)
+    files = {part: root / part / f"{machine}.txt" for part in ("train", "test", "test_label")}
+    for part, file in files.items():
+        if not file.exists():
+            raise ValueError(f"SMD {part} file {str(file)!r} does not exist")
+    train = np.loadtxt(files["train"], delimiter=",", ndmin=2)
+    test = np.loadtxt(files["test"], delimiter=",", ndmin=2)
+    labels = np.loadtxt(files["test_label"], ndmin=1)
+    interpretation = root / "interpretation_label" / f"{machine}.txt"
+    dim = None
+    if interpretation.exists():
+        dim = parse_interpretation(interpretation.read_text().splitlines(), *test.shape)
+    return _checked(machine, train, test, labels, dim)
+
+
+_TSBAD_NAME = re.compile(r"_tr_(\d+)_1st_(\d+)\.csv$")
+
+
+def load_tsbad_csv(path: Union[str, Path]) -> LabelledSeries:
+    """A TSB-AD CSV (feature columns, then ``Label``); the training part is the first
+    ``tr_N`` rows named in the file name (the rest is ``test``; TSB-AD scores the whole series)."""
+    path = Path(path)
+    match = _TSBAD_NAME.search(path.name)
+    if match is None:
+        raise ValueError(f"path {path.name!r} does not follow TSB-AD's naming "
+                         "[index]_[name]_id_[id]_[domain]_tr_[train end]_1st_[first anomaly].csv")
+    with open(path, newline="") as handle:
+        header = next(csv.reader(handle))
+    if not header or header[-1].strip() != "Label":
+        raise ValueError(f"{path.name}: the last column must be 'Label', got {header[-1:]}")
+    values = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    train_end = int(match.group(1))
+    if not 0 < train_end < values.shape[0]:
+        raise ValueError(f"{path.name}: tr_{train_end} does not fit {values.shape[0]} rows")
+    data, labels = values[:, :-1], values[:, -1]
+    return _checked(path.stem, data[:train_end], data[train_end:], labels[train_end:], None)
