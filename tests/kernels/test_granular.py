@@ -1,0 +1,105 @@
+"""Granular balls (SPEC 1.2): invariants, determinism, the split rule, edge cases, bad input."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tsad_fast.kernels import gb_dm, gb_split, granular_balls
+from tsad_fast.kernels._numpy.granular import SplitMix64
+
+
+def test_splitmix64_known_answer():
+    rng = SplitMix64(0, 0)
+    rng.state = 0  # the published SplitMix64 sequence from state 0
+    assert [rng.next_u64() for _ in range(2)] == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4]
+    u = SplitMix64(2024, 3).uniform()
+    assert 0.0 <= u < 1.0
+
+
+def check_invariants(Z, balls, min_support):
+    n = Z.shape[0]
+    m = balls.centers.shape[0]
+    assert balls.labels.shape == (n,) and balls.labels.min() >= -1 and balls.labels.max() < m
+    assert balls.n_before_pruning >= m >= 1
+    for i in range(m):
+        members = Z[balls.labels == i]
+        assert members.shape[0] == balls.sizes[i] > 0
+        np.testing.assert_allclose(balls.centers[i], members.mean(axis=0), rtol=1e-12, atol=1e-12)
+        far = np.sqrt(((members - balls.centers[i]) ** 2).sum(axis=1)).max()
+        assert balls.radii[i] == pytest.approx(far, rel=1e-12, abs=1e-12)
+    assert balls.sizes.sum() + np.sum(balls.labels == -1) == n
+
+
+@given(seed=st.integers(0, 2**32), n=st.integers(1, 300), d=st.integers(1, 6),
+       clusters=st.integers(1, 4), min_support=st.integers(1, 12))
+def test_invariants_and_determinism(seed, n, d, clusters, min_support):
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n, d)) + 6.0 * rng.integers(0, clusters, size=(n, 1))
+    balls = granular_balls(Z, min_support=min_support, seed=seed)
+    check_invariants(Z, balls, min_support)
+    again = granular_balls(Z, min_support=min_support, seed=seed)
+    np.testing.assert_array_equal(again.labels, balls.labels)
+    np.testing.assert_array_equal(again.centers, balls.centers)
+
+
+def test_no_pruning_with_a_large_kappa_and_pruning_rule():
+    rng = np.random.default_rng(3)
+    Z = np.concatenate([rng.normal(size=(400, 3)), rng.normal(size=(5, 3)) * 30])
+    loose = granular_balls(Z, prune_kappa=1e9)
+    assert loose.n_before_pruning == loose.centers.shape[0]
+    strict = granular_balls(Z, prune_kappa=2.0)
+    assert strict.n_before_pruning == loose.n_before_pruning  # pruning is the last step
+    radii = loose.radii
+    limit = radii.mean() + 2.0 * radii.std()
+    np.testing.assert_array_equal(np.sort(strict.radii), np.sort(radii[radii <= limit]))
+
+
+def test_split_rule_on_clear_and_degenerate_balls():
+    rng = np.random.default_rng(4)
+    two = np.concatenate([rng.normal(size=(50, 2)), rng.normal(size=(50, 2)) + 20])
+    labels, parent, weighted = gb_split(two)
+    assert weighted < parent and np.bincount(labels).tolist() == [50, 50]
+    assert parent == pytest.approx(gb_dm(two))
+    same = np.ones((16, 3))
+    labels, parent, weighted = gb_split(same)
+    assert parent == 0.0 and math.isinf(weighted)
+    balls = granular_balls(same)
+    assert balls.centers.shape[0] >= 1 and np.all(balls.radii == 0) and balls.sizes.sum() == 16
+
+
+def test_well_separated_clusters_are_not_merged():
+    rng = np.random.default_rng(5)
+    centers = np.array([[0.0, 0.0], [50.0, 0.0], [0.0, 50.0]])
+    Z = np.concatenate([c + rng.normal(size=(200, 2)) for c in centers])
+    balls = granular_balls(Z, prune_kappa=1e9)
+    for i in range(balls.centers.shape[0]):
+        truth = np.unique(np.arange(600)[balls.labels == i] // 200)
+        assert truth.size == 1  # no ball spans two clusters
+    assert all(gb_dm(Z[balls.labels == i]) < 2.5 for i in range(balls.centers.shape[0]))
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_tiny_inputs(n):
+    Z = np.arange(n, dtype=float)[:, None]
+    balls = granular_balls(Z, min_support=8)
+    check_invariants(Z, balls, 8)
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(Z=np.full((10, 2), np.nan)), ValueError, "Z"),
+    (dict(Z=np.zeros(10)), ValueError, "Z"),
+    (dict(Z=np.zeros((0, 2))), ValueError, "Z"),
+    (dict(min_support=0), ValueError, "min_support"),
+    (dict(prune_kappa=-1.0), ValueError, "prune_kappa"),
+    (dict(prune_kappa=float("inf")), ValueError, "prune_kappa"),
+    (dict(seed=-1), TypeError, "seed"),
+    (dict(seed="a"), TypeError, "seed"),
+    (dict(backend="cpp"), Exception, "granular_balls"),
+])
+def test_bad_input(kwargs, error, match):
+    args = dict(Z=np.random.default_rng(0).normal(size=(30, 2)))
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        granular_balls(**args)
