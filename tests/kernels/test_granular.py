@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tsad_fast import _backend
 from tsad_fast.kernels import gb_dm, gb_split, granular_balls
 from tsad_fast.kernels._numpy.granular import SplitMix64
 
@@ -103,3 +104,23 @@ def test_bad_input(kwargs, error, match):
     args.update(kwargs)
     with pytest.raises(error, match=match):
         granular_balls(**args)
+
+
+GB_BACKENDS = [b for b in ("cpp", "numba") if b in _backend._REGISTRY["granular_balls"]
+               and _backend.is_available(b)]
+
+
+@pytest.mark.skipif(not GB_BACKENDS, reason="no compiled granular-ball backend available")
+@given(seed=st.integers(0, 2**64 - 1), n=st.integers(1, 400), d=st.integers(1, 8),
+       min_support=st.integers(1, 10), duplicates=st.booleans())
+def test_compiled_backends_are_bit_identical(seed, n, d, min_support, duplicates):
+    rng = np.random.default_rng(seed % 2**32)
+    Z = rng.normal(size=(n, d)) + 5.0 * rng.integers(0, 3, size=(n, 1))
+    if duplicates:
+        Z[: n // 2] = Z[0]
+    want = granular_balls(Z, min_support=min_support, seed=seed, backend="numpy")
+    for backend in GB_BACKENDS:
+        got = granular_balls(Z, min_support=min_support, seed=seed, backend=backend)
+        for field in ("centers", "radii", "sizes", "labels"):
+            np.testing.assert_array_equal(getattr(got, field), getattr(want, field))
+        assert got.n_before_pruning == want.n_before_pruning

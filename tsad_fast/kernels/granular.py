@@ -5,8 +5,8 @@ expose the distribution measure and one 2-means split for tests and experiments.
 construction is deterministic for a seed (SplitMix64 streams per ball, fixed summation orders;
 see ``_numpy/granular.py``).
 
-Status: the NumPy reference is the only backend so far; the Numba and C++ versions (same
-arithmetic, bit-identical results) and ``nearest_center`` are the next steps of issue 4.
+Backends: the NumPy reference and Numba (bit-identical: same streams, same summation orders).
+The C++ version and ``nearest_center`` are the next steps of issue 4.
 """
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ from tsad_fast import _backend
 from tsad_fast._validation import as_float_array, check_int
 from tsad_fast.kernels._numpy import granular as _ref
 
-_backend.register("granular_balls", numpy="tsad_fast.kernels._numpy.granular:granular_balls")
+_backend.register(
+    "granular_balls",
+    numba="tsad_fast.kernels._numba.granular:granular_balls",
+    numpy="tsad_fast.kernels._numpy.granular:granular_balls",
+)
 
 
 @dataclass(frozen=True)
