@@ -5,8 +5,8 @@ expose the distribution measure and one 2-means split for tests and experiments.
 construction is deterministic for a seed (SplitMix64 streams per ball, fixed summation orders;
 see ``_numpy/granular.py``).
 
-Backends: the NumPy reference and Numba (bit-identical: same streams, same summation orders).
-The C++ version and ``nearest_center`` are the next steps of issue 4.
+Backends: the NumPy reference, Numba and C++ (bit-identical: same streams, same summation
+orders, no fused multiply-adds). ``nearest_center`` is the next step of issue 4.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tsad_fast.kernels._numpy import granular as _ref
 
 _backend.register(
     "granular_balls",
+    cpp="tsad_fast._core:granular_balls",
     numba="tsad_fast.kernels._numba.granular:granular_balls",
     numpy="tsad_fast.kernels._numpy.granular:granular_balls",
 )

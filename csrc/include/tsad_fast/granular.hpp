@@ -1,0 +1,282 @@
+// Granular balls (GBOC; SPEC 1.2), bit-identical to the NumPy reference
+// (tsad_fast/kernels/_numpy/granular.py): the same SplitMix64 streams, squared distances summed
+// over dimensions in order, sums over points in index order, ties to the lowest index. Points
+// are kept dimension-major (d x n) so the loops vectorise across points without reordering any
+// sum; the translation unit is compiled with -ffp-contract=off so no multiply-add is fused.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "tsad_fast/common.hpp"
+
+namespace tsad_fast {
+namespace granular {
+
+constexpr int kMaxLloyd = 100;
+constexpr std::size_t kBlock = 256;  // points per cache block
+
+struct SplitMix64 {
+  std::uint64_t state;
+  SplitMix64(std::uint64_t seed, std::uint64_t key)
+      : state(seed * 0x9E3779B97F4A7C15ULL + key * 0xBF58476D1CE4E5B9ULL + 1ULL) {}
+  std::uint64_t next() {
+    state += 0x9E3779B97F4A7C15ULL;
+    std::uint64_t z = state;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+};
+
+// Points of one set, dimension-major: x[j * n + i] is coordinate j of point i.
+struct Points {
+  std::size_t n = 0, d = 0;
+  std::vector<double> x;
+  double at(std::size_t i, std::size_t j) const { return x[j * n + i]; }
+};
+
+inline Points gather(const double* Z, std::size_t d, const std::vector<std::int64_t>& rows) {
+  Points p;
+  p.n = rows.size();
+  p.d = d;
+  p.x.resize(p.n * d);
+  for (std::size_t i = 0; i < p.n; ++i)
+    for (std::size_t j = 0; j < d; ++j) p.x[j * p.n + i] = Z[rows[i] * d + j];
+  return p;
+}
+
+// out[i] = squared distance of points [begin, end) to c, summed over j in order.
+TSAD_CPU_CLONES
+inline void sq_dist(const Points& p, const double* c, std::size_t begin, std::size_t end,
+                    double* out) {
+  const std::size_t len = end - begin;
+  for (std::size_t i = 0; i < len; ++i) out[i] = 0.0;
+  for (std::size_t j = 0; j < p.d; ++j) {
+    const double* col = p.x.data() + j * p.n + begin;
+    const double cj = c[j];
+    for (std::size_t i = 0; i < len; ++i) {
+      const double diff = col[i] - cj;
+      out[i] += diff * diff;
+    }
+  }
+}
+
+// Nearest center (ties: lowest index) of every point; centers row-major (k x d).
+inline void assign(const Points& p, const std::vector<double>& centers, std::size_t k,
+                   std::vector<std::int64_t>& labels) {
+  labels.resize(p.n);
+  const std::int64_t n_blocks = static_cast<std::int64_t>((p.n + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(static) if (p.n * k * p.d > 200000)
+  for (std::int64_t b = 0; b < n_blocks; ++b) {
+    const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
+    const std::size_t end = std::min(p.n, begin + kBlock);
+    double best[kBlock], dist[kBlock];
+    for (std::size_t c = 0; c < k; ++c) {
+      sq_dist(p, centers.data() + c * p.d, begin, end, c == 0 ? best : dist);
+      for (std::size_t i = 0; i < end - begin; ++i) {
+        if (c == 0) {
+          labels[begin + i] = 0;
+        } else if (dist[i] < best[i]) {
+          best[i] = dist[i];
+          labels[begin + i] = static_cast<std::int64_t>(c);
+        }
+      }
+    }
+  }
+}
+
+// Column means over the points with label c, summed in index order; empty clusters keep theirs.
+inline void update_centers(const Points& p, const std::vector<std::int64_t>& labels, std::size_t k,
+                           std::vector<double>& centers) {
+  std::vector<double> sums(k * p.d, 0.0);
+  std::vector<std::int64_t> counts(k, 0);
+  for (std::size_t i = 0; i < p.n; ++i) ++counts[labels[i]];
+  for (std::size_t j = 0; j < p.d; ++j) {
+    const double* col = p.x.data() + j * p.n;
+    for (std::size_t i = 0; i < p.n; ++i) sums[labels[i] * p.d + j] += col[i];
+  }
+  for (std::size_t c = 0; c < k; ++c)
+    if (counts[c])
+      for (std::size_t j = 0; j < p.d; ++j)
+        centers[c * p.d + j] = sums[c * p.d + j] / static_cast<double>(counts[c]);
+}
+
+// k-means++ seeding (one candidate per step) and Lloyd; returns labels.
+inline std::vector<std::int64_t> kmeans(const Points& p, std::size_t k, SplitMix64 rng) {
+  const std::size_t n = p.n, d = p.d;
+  std::vector<double> centers(k * d), d2(n), tmp(n);
+  auto set_center = [&](std::size_t c, std::size_t i) {
+    for (std::size_t j = 0; j < d; ++j) centers[c * d + j] = p.at(i, j);
+  };
+  std::size_t first = std::min(static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)), n - 1);
+  set_center(0, first);
+  sq_dist(p, centers.data(), 0, n, d2.data());
+  for (std::size_t c = 1; c < k; ++c) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      total += d2[i];
+      tmp[i] = total;
+    }
+    const double u = rng.uniform();
+    std::size_t index = n - 1;
+    if (total > 0) {
+      const double target = u * total;
+      index = static_cast<std::size_t>(std::upper_bound(tmp.begin(), tmp.end(), target) - tmp.begin());
+      index = std::min(index, n - 1);
+    } else {
+      index = std::min(static_cast<std::size_t>(u * static_cast<double>(n)), n - 1);
+    }
+    set_center(c, index);
+    sq_dist(p, centers.data() + c * d, 0, n, tmp.data());
+    for (std::size_t i = 0; i < n; ++i) d2[i] = std::min(d2[i], tmp[i]);
+  }
+  std::vector<std::int64_t> labels, fresh;
+  assign(p, centers, k, labels);
+  for (int it = 0; it < kMaxLloyd; ++it) {
+    update_centers(p, labels, k, centers);
+    assign(p, centers, k, fresh);
+    if (fresh == labels) break;
+    labels.swap(fresh);
+  }
+  return labels;
+}
+
+struct Stats {
+  std::vector<double> center;
+  double radius = 0.0, dm = 0.0;
+};
+
+inline Stats ball_stats(const Points& p) {
+  Stats s;
+  s.center.assign(p.d, 0.0);
+  for (std::size_t j = 0; j < p.d; ++j) {
+    const double* col = p.x.data() + j * p.n;
+    double acc = 0.0;
+    for (std::size_t i = 0; i < p.n; ++i) acc += col[i];
+    s.center[j] = acc / static_cast<double>(p.n);
+  }
+  std::vector<double> dist(p.n);
+  sq_dist(p, s.center.data(), 0, p.n, dist.data());
+  double total = 0.0;
+  for (std::size_t i = 0; i < p.n; ++i) {
+    const double r = std::sqrt(dist[i]);
+    s.radius = std::max(s.radius, r);
+    total += r;
+  }
+  s.dm = total / static_cast<double>(p.n);
+  return s;
+}
+
+inline Points subset(const Points& p, const std::vector<std::int64_t>& labels, std::int64_t which) {
+  Points out;
+  out.d = p.d;
+  for (std::size_t i = 0; i < p.n; ++i) out.n += labels[i] == which;
+  out.x.resize(out.n * p.d);
+  for (std::size_t j = 0; j < p.d; ++j) {
+    std::size_t t = 0;
+    for (std::size_t i = 0; i < p.n; ++i)
+      if (labels[i] == which) out.x[j * out.n + t++] = p.at(i, j);
+  }
+  return out;
+}
+
+struct Ball {
+  std::vector<std::int64_t> members;  // ascending point indices
+  std::uint64_t id = 0;
+  bool final = false;
+};
+
+struct Result {
+  std::vector<double> centers, radii;
+  std::vector<std::int64_t> sizes, labels;
+  std::size_t n_before = 0;
+};
+
+// Z row-major (n x d), n >= 1. See the reference for the construction.
+inline Result build(const double* Z, std::size_t n, std::size_t d, std::size_t min_support,
+                    double prune_kappa, std::uint64_t seed) {
+  std::vector<std::int64_t> all(n);
+  for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<std::int64_t>(i);
+  const Points points = gather(Z, d, all);
+  std::size_t k0 = static_cast<std::size_t>(std::sqrt(static_cast<double>(n)));
+  while (k0 * k0 > n) --k0;
+  while ((k0 + 1) * (k0 + 1) <= n) ++k0;
+  const std::vector<std::int64_t> coarse = kmeans(points, std::max<std::size_t>(k0, 1), SplitMix64(seed, 0));
+  std::vector<Ball> balls(std::max<std::size_t>(k0, 1));
+  for (std::size_t i = 0; i < n; ++i) balls[coarse[i]].members.push_back(static_cast<std::int64_t>(i));
+  balls.erase(std::remove_if(balls.begin(), balls.end(), [](const Ball& b) { return b.members.empty(); }),
+              balls.end());
+  for (std::size_t b = 0; b < balls.size(); ++b) balls[b].id = b + 1;
+  std::uint64_t next_id = balls.size() + 1;
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    // every ball's split is independent: decide them in parallel, assemble in order
+    std::vector<std::vector<std::int64_t>> split_labels(balls.size());
+    const std::int64_t nb = static_cast<std::int64_t>(balls.size());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::int64_t b = 0; b < nb; ++b) {
+      const Ball& ball = balls[b];
+      if (ball.final || ball.members.size() < 2 * min_support) continue;
+      const Points p = gather(Z, d, ball.members);
+      std::vector<std::int64_t> labels = kmeans(p, 2, SplitMix64(seed, ball.id));
+      std::size_t size1 = 0;
+      for (auto v : labels) size1 += static_cast<std::size_t>(v);
+      const std::size_t size0 = p.n - size1;
+      if (std::min(size0, size1) < min_support) continue;
+      const double parent = ball_stats(p).dm;
+      const double weighted = (static_cast<double>(size0) * ball_stats(subset(p, labels, 0)).dm +
+                               static_cast<double>(size1) * ball_stats(subset(p, labels, 1)).dm) /
+                              static_cast<double>(p.n);
+      if (weighted < parent) split_labels[b] = std::move(labels);
+    }
+    std::vector<Ball> next;
+    next.reserve(balls.size() * 2);
+    for (std::size_t b = 0; b < balls.size(); ++b) {
+      if (split_labels[b].empty()) {
+        balls[b].final = true;
+        next.push_back(std::move(balls[b]));
+        continue;
+      }
+      changed = true;
+      Ball children[2];
+      for (std::size_t t = 0; t < balls[b].members.size(); ++t)
+        children[split_labels[b][t]].members.push_back(balls[b].members[t]);
+      for (auto& child : children) {
+        child.id = next_id++;
+        next.push_back(std::move(child));
+      }
+    }
+    balls.swap(next);
+  }
+  Result r;
+  r.n_before = balls.size();
+  std::vector<Stats> stats(balls.size());
+  const std::int64_t nb = static_cast<std::int64_t>(balls.size());
+#pragma omp parallel for schedule(dynamic, 4)
+  for (std::int64_t b = 0; b < nb; ++b) stats[b] = ball_stats(gather(Z, d, balls[b].members));
+  double total = 0.0;
+  for (const auto& s : stats) total += s.radius;
+  const double mean_r = total / static_cast<double>(stats.size());
+  total = 0.0;
+  for (const auto& s : stats) total += (s.radius - mean_r) * (s.radius - mean_r);
+  const double limit = mean_r + prune_kappa * std::sqrt(total / static_cast<double>(stats.size()));
+  r.labels.assign(n, -1);
+  for (std::size_t b = 0; b < balls.size(); ++b) {
+    if (!(stats[b].radius <= limit)) continue;
+    const auto index = static_cast<std::int64_t>(r.sizes.size());
+    for (auto i : balls[b].members) r.labels[i] = index;
+    r.centers.insert(r.centers.end(), stats[b].center.begin(), stats[b].center.end());
+    r.radii.push_back(stats[b].radius);
+    r.sizes.push_back(static_cast<std::int64_t>(balls[b].members.size()));
+  }
+  return r;
+}
+
+}  // namespace granular
+}  // namespace tsad_fast
