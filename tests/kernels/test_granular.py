@@ -97,7 +97,7 @@ def test_tiny_inputs(n):
     (dict(prune_kappa=float("inf")), ValueError, "prune_kappa"),
     (dict(seed=-1), TypeError, "seed"),
     (dict(seed="a"), TypeError, "seed"),
-    (dict(backend="cpp"), Exception, "granular_balls"),
+    (dict(backend="cuda"), Exception, "granular_balls"),
 ])
 def test_bad_input(kwargs, error, match):
     args = dict(Z=np.random.default_rng(0).normal(size=(30, 2)))

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -48,6 +49,23 @@ inline Points gather(const double* Z, std::size_t d, const std::vector<std::int6
   for (std::size_t i = 0; i < p.n; ++i)
     for (std::size_t j = 0; j < d; ++j) p.x[j * p.n + i] = Z[rows[i] * d + j];
   return p;
+}
+
+inline std::vector<std::int64_t> all_rows(std::size_t n) {
+  std::vector<std::int64_t> rows(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i] = static_cast<std::int64_t>(i);
+  return rows;
+}
+
+// The listed points of p as a dimension-major set of their own.
+inline Points gather_points(const Points& p, const std::vector<std::int64_t>& rows) {
+  Points out;
+  out.n = rows.size();
+  out.d = p.d;
+  out.x.resize(out.n * p.d);
+  for (std::size_t j = 0; j < p.d; ++j)
+    for (std::size_t t = 0; t < out.n; ++t) out.x[j * out.n + t] = p.at(rows[t], j);
+  return out;
 }
 
 // out[i] = squared distance of points [begin, end) to c, summed over j in order.
@@ -106,6 +124,118 @@ inline void update_centers(const Points& p, const std::vector<std::int64_t>& lab
         centers[c * p.d + j] = sums[c * p.d + j] / static_cast<double>(counts[c]);
 }
 
+// Canonical squared distance of point i to c (the same sum, in the same order, as sq_dist).
+inline double sq_point(const Points& p, std::size_t i, const double* c) {
+  double acc = 0.0;
+  for (std::size_t j = 0; j < p.d; ++j) {
+    const double diff = p.at(i, j) - c[j];
+    acc += diff * diff;
+  }
+  return acc;
+}
+
+// Relative margin by which a bound must separate two distances before it decides an
+// assignment; the canonical sums are accurate to ~d * 1e-16, so a decided assignment is the
+// one the exhaustive search would make, ties included (a tie is never decided by a bound).
+constexpr double kBoundMargin = 1e-9;
+
+// Lloyd's iterations from `centers` with exactly the labels of the exhaustive search
+// (tsad_fast/kernels/_numpy/granular.py: assign / lloyd), accelerated by Hamerly's bounds: a
+// point keeps its center without any distance computation while an upper bound on its
+// distance to it stays below a lower bound on its distance to every other center.
+inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vector<double>& centers) {
+  const std::size_t n = p.n, d = p.d;
+  std::vector<std::int64_t> labels(n, 0);
+  if (k == 1) return labels;
+  std::vector<double> upper(n), lower(n);
+  // Exhaustive canonical search of the listed points, blocked and vectorised like assign():
+  // labels, and the distances to the best and second-best centers as the new bounds.
+  auto full_scan = [&](const std::vector<std::int64_t>& rows) {
+    const Points sub = gather_points(p, rows);
+    const std::int64_t n_blocks = static_cast<std::int64_t>((sub.n + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(static) if (sub.n * k * d > 200000)
+    for (std::int64_t b = 0; b < n_blocks; ++b) {
+      const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
+      const std::size_t len = std::min(sub.n, begin + kBlock) - begin;
+      double best[kBlock], second[kBlock], dist[kBlock];
+      std::int64_t arg[kBlock];
+      for (std::size_t c = 0; c < k; ++c) {
+        sq_dist(sub, centers.data() + c * d, begin, begin + len, dist);
+        for (std::size_t t = 0; t < len; ++t) {
+          if (c == 0) {
+            best[t] = dist[t];
+            second[t] = std::numeric_limits<double>::infinity();
+            arg[t] = 0;
+          } else if (dist[t] < best[t]) {
+            second[t] = best[t];
+            best[t] = dist[t];
+            arg[t] = static_cast<std::int64_t>(c);
+          } else if (dist[t] < second[t]) {
+            second[t] = dist[t];
+          }
+        }
+      }
+      for (std::size_t t = 0; t < len; ++t) {
+        const auto i = static_cast<std::size_t>(rows[begin + t]);
+        labels[i] = arg[t];
+        upper[i] = std::sqrt(best[t]);
+        lower[i] = std::sqrt(second[t]);
+      }
+    }
+  };
+  full_scan(all_rows(n));
+  const std::int64_t nn = static_cast<std::int64_t>(n);
+  std::vector<double> previous(k * d), moved(k), half_gap(k);
+  for (int it = 0; it < kMaxLloyd; ++it) {
+    previous = centers;
+    update_centers(p, labels, k, centers);
+    double max_moved = 0.0;
+    for (std::size_t c = 0; c < k; ++c) {
+      double acc = 0.0;
+      for (std::size_t j = 0; j < d; ++j) {
+        const double diff = centers[c * d + j] - previous[c * d + j];
+        acc += diff * diff;
+      }
+      moved[c] = std::sqrt(acc) * (1.0 + kBoundMargin);
+      max_moved = std::max(max_moved, moved[c]);
+    }
+    if (max_moved == 0.0) break;  // same centers, same canonical assignment
+    for (std::size_t c = 0; c < k; ++c) {
+      double nearest = std::numeric_limits<double>::infinity();
+      for (std::size_t o = 0; o < k; ++o) {
+        if (o == c) continue;
+        double acc = 0.0;
+        for (std::size_t j = 0; j < d; ++j) {
+          const double diff = centers[c * d + j] - centers[o * d + j];
+          acc += diff * diff;
+        }
+        nearest = std::min(nearest, acc);
+      }
+      half_gap[c] = 0.5 * std::sqrt(nearest) * (1.0 - kBoundMargin);
+    }
+    std::vector<std::uint8_t> open(n, 0);
+#pragma omp parallel for schedule(static) if (n * d > 100000)
+    for (std::int64_t ii = 0; ii < nn; ++ii) {
+      const auto i = static_cast<std::size_t>(ii);
+      const std::size_t a = static_cast<std::size_t>(labels[i]);
+      upper[i] += moved[a];
+      lower[i] -= max_moved;
+      const double bound = std::max(half_gap[a], lower[i]) * (1.0 - kBoundMargin);
+      if (upper[i] * (1.0 + kBoundMargin) < bound) continue;
+      upper[i] = std::sqrt(sq_point(p, i, centers.data() + a * d));
+      open[i] = upper[i] * (1.0 + kBoundMargin) < bound ? 0 : 1;
+    }
+    std::vector<std::int64_t> rows;
+    for (std::size_t i = 0; i < n; ++i)
+      if (open[i]) rows.push_back(static_cast<std::int64_t>(i));
+    const std::vector<std::int64_t> before = labels;
+    full_scan(rows);
+    const bool changed = labels != before;
+    if (!changed) break;
+  }
+  return labels;
+}
+
 // k-means++ seeding (one candidate per step) and Lloyd; returns labels.
 inline std::vector<std::int64_t> kmeans(const Points& p, std::size_t k, SplitMix64 rng) {
   const std::size_t n = p.n, d = p.d;
@@ -135,15 +265,7 @@ inline std::vector<std::int64_t> kmeans(const Points& p, std::size_t k, SplitMix
     sq_dist(p, centers.data() + c * d, 0, n, tmp.data());
     for (std::size_t i = 0; i < n; ++i) d2[i] = std::min(d2[i], tmp[i]);
   }
-  std::vector<std::int64_t> labels, fresh;
-  assign(p, centers, k, labels);
-  for (int it = 0; it < kMaxLloyd; ++it) {
-    update_centers(p, labels, k, centers);
-    assign(p, centers, k, fresh);
-    if (fresh == labels) break;
-    labels.swap(fresh);
-  }
-  return labels;
+  return lloyd(p, k, centers);
 }
 
 struct Stats {
@@ -200,9 +322,7 @@ struct Result {
 // Z row-major (n x d), n >= 1. See the reference for the construction.
 inline Result build(const double* Z, std::size_t n, std::size_t d, std::size_t min_support,
                     double prune_kappa, std::uint64_t seed) {
-  std::vector<std::int64_t> all(n);
-  for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<std::int64_t>(i);
-  const Points points = gather(Z, d, all);
+  const Points points = gather(Z, d, all_rows(n));
   std::size_t k0 = static_cast<std::size_t>(std::sqrt(static_cast<double>(n)));
   while (k0 * k0 > n) --k0;
   while ((k0 + 1) * (k0 + 1) <= n) ++k0;
