@@ -11,6 +11,7 @@ void bind_spot(py::module_& m);
 void bind_vus(py::module_& m);
 void bind_affiliation(py::module_& m);
 void bind_granular(py::module_& m);
+void bind_nearest(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tsad_fast compiled CPU kernels (C++17, pybind11)";
@@ -42,4 +43,5 @@ PYBIND11_MODULE(_core, m) {
   bind_vus(m);
   bind_affiliation(m);
   bind_granular(m);
+  bind_nearest(m);
 }

@@ -6,7 +6,7 @@ construction is deterministic for a seed (SplitMix64 streams per ball, fixed sum
 see ``_numpy/granular.py``).
 
 Backends: the NumPy reference, Numba and C++ (bit-identical: same streams, same summation
-orders, no fused multiply-adds). ``nearest_center`` is the next step of issue 4.
+orders, no fused multiply-adds).
 """
 from __future__ import annotations
 

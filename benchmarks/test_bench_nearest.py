@@ -1,0 +1,54 @@
+"""nearest_center at m = 20,000 queries, k = 1,200 centers, d = 64 against scikit-learn
+NearestNeighbors(algorithm="brute") (the anchor) and faiss-cpu IndexFlatL2 (float32; when
+installed), in the same run; indices must equal the anchor's.
+
+    python -m pytest benchmarks/test_bench_nearest.py --benchmark-only
+"""
+import numpy as np
+import pytest
+
+from tests.conftest import CPU_BACKENDS
+from tsad_fast.kernels import nearest_center
+
+GROUP = "nearest_center m=20000 k=1200 d=64"
+_ANCHOR = {}
+
+
+@pytest.fixture(scope="module")
+def data(request):
+    full = not request.config.getoption("benchmark_disable", False)
+    m, k = (20_000, 1_200) if full else (500, 60)
+    rng = np.random.default_rng(2024)
+    return rng.normal(size=(m, 64)), rng.normal(size=(k, 64))
+
+
+def test_anchor_sklearn(timed, data):
+    neighbors = pytest.importorskip("sklearn.neighbors", reason="scikit-learn not installed")
+    Q, C = data
+    _, idx = timed(GROUP, "scikit-learn brute (anchor)",
+                   lambda: neighbors.NearestNeighbors(n_neighbors=1, algorithm="brute")
+                   .fit(C).kneighbors(Q), anchor=True)
+    _ANCHOR["indices"] = idx[:, 0]
+
+
+def test_faiss(timed, data):
+    faiss = pytest.importorskip("faiss", reason="faiss-cpu not installed")
+    Q, C = data
+    Qf, Cf = Q.astype(np.float32), C.astype(np.float32)
+
+    def run():
+        index = faiss.IndexFlatL2(Cf.shape[1])
+        index.add(Cf)
+        return index.search(Qf, 1)
+
+    timed(GROUP, "faiss-cpu IndexFlatL2 (float32)", run)
+
+
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
+def test_tsad_fast(timed, data, backend):
+    Q, C = data
+    nearest_center(Q[:8], C, backend=backend)  # warm-up
+    _, indices = timed(GROUP, f"tsad_fast {backend}", lambda: nearest_center(Q, C, backend=backend),
+                       rounds=1 if backend == "numpy" else 5)
+    if "indices" in _ANCHOR:
+        np.testing.assert_array_equal(indices, _ANCHOR["indices"])

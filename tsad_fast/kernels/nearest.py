@@ -1,0 +1,39 @@
+"""Nearest center (SPEC 1.3): exact nearest-neighbour search of queries among centers.
+
+``nearest_center(Q, C)`` returns the Euclidean distance from each row of Q (m, d) to its
+nearest row of C (k, d) and that row's index, ties to the lowest index. Squared distances are
+formed as ||q||^2 - 2 q.c + ||c||^2 with float64 accumulation and clamped at 0; the compiled
+backends never form the m x k matrix (memory O(m + k) beyond the inputs). Backends differ only
+in the order of the dot products' additions (~1e-16 relative), so an index may differ between
+them only where two centers are equally near to that precision.
+"""
+from __future__ import annotations
+
+from typing import Tuple
+
+import numpy as np
+
+from tsad_fast import _backend
+from tsad_fast._validation import as_float_array
+
+_backend.register(
+    "nearest_center",
+    cpp="tsad_fast._core:nearest_center",
+    numba="tsad_fast.kernels._numba.nearest:nearest_center",
+    numpy="tsad_fast.kernels._numpy.nearest:nearest_center",
+)
+
+
+def nearest_center(Q, C, backend: str = "auto") -> Tuple[np.ndarray, np.ndarray]:
+    """(distances (m,) float64, indices (m,) int64) of the nearest row of C for each row of Q.
+
+    Q : array-like (m, d), finite (m may be 0); C : array-like (k, d), k >= 1, finite.
+    """
+    Q = as_float_array(Q, "Q", ndim=2, min_length=0)
+    C = as_float_array(C, "C", ndim=2, min_length=1)
+    if Q.shape[1] != C.shape[1]:
+        raise ValueError(f"Q has {Q.shape[1]} columns but C has {C.shape[1]}")
+    _, run = _backend.resolve("nearest_center", backend)
+    if Q.shape[0] == 0:
+        return np.empty(0), np.empty(0, dtype=np.int64)
+    return run(Q, C)
