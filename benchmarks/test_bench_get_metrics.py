@@ -4,7 +4,6 @@ equal the anchor's to 1e-9.
 
     python -m pytest benchmarks/test_bench_get_metrics.py --benchmark-only
 """
-import numpy as np
 import pytest
 
 from benchmarks.test_bench_vus import make_case

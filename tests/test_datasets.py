@@ -79,3 +79,10 @@ def test_ucr_name_checked(tmp_path):
     path.write_text("1\n2\n")
     with pytest.raises(ValueError, match="UCR"):
         datasets.load_ucr(path)
+
+
+def test_ucr_series_with_nan_rejected(tmp_path):
+    path = tmp_path / "001_UCR_Anomaly_Demo_2_3_3.txt"
+    path.write_text("1\nnan\n2\n4\n")
+    with pytest.raises(ValueError, match="NaN"):
+        datasets.load_ucr(path)

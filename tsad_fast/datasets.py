@@ -47,6 +47,8 @@ def load_ucr(path: Union[str, Path]) -> UCRSeries:
                          "NNN_UCR_Anomaly_NAME_TRAINEND_BEGIN_END.txt")
     train_end, begin, end = (int(match.group(i)) for i in (3, 4, 5))
     values = np.loadtxt(path, dtype=np.float64).ravel()
+    if not np.isfinite(values).all():
+        raise ValueError(f"{path.name}: the series contains NaN or inf")
     if not (0 < train_end < values.size and 1 <= begin <= end <= values.size):
         raise ValueError(f"{path.name}: indices in the name do not fit {values.size} values")
     labels = np.zeros(values.size, dtype=np.int8)

@@ -15,7 +15,7 @@ from typing import Optional
 import numpy as np
 
 from tsad_fast._validation import as_float_array, check_bool, check_int, check_open_unit
-from tsad_fast.kernels.spot import SpotResult, TailFit, spot
+from tsad_fast.kernels.spot import SpotResult, spot
 
 __all__ = ["SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds", "SpotResult"]
 

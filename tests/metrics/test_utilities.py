@@ -29,6 +29,12 @@ def test_interpretation_bad_input():
         metrics.ndcg_at_p(gt, np.full((3, 3), np.nan))
     with pytest.raises(ValueError, match="p must"):
         metrics.hit_rate_at_p(gt, np.ones((3, 3)), p=0)
+    with pytest.raises(TypeError, match="p must"):
+        metrics.hit_rate_at_p(gt, np.ones((3, 3)), p="1")
+    with pytest.raises(TypeError, match="timestamps"):
+        metrics.hit_rate_at_p(gt, np.ones((3, 3)), timestamps=[0.5])
+    with pytest.raises(ValueError, match="outside"):
+        metrics.hit_rate_at_p(gt, np.ones((3, 3)), timestamps=[7])
 
 
 def test_window_scores_to_points_pads_like_tsbad():

@@ -12,6 +12,8 @@ Both are averaged over the evaluated timestamps; rows without any named variable
 """
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Optional
 
 import numpy as np
@@ -26,9 +28,13 @@ def _ranked_hits(dim_labels, attributions, p: float, timestamps):
         raise ValueError(f"dim_labels {gt.shape} and attributions {att.shape} differ in shape")
     if not np.isin(gt, (0.0, 1.0)).all():
         raise ValueError("dim_labels must hold only 0 and 1")
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"p must be a number (1.0 = 100%), got {p!r}")
+    if not (math.isfinite(p) and p > 0):
         raise ValueError(f"p must be a positive number (1.0 = 100%), got {p!r}")
     rows = np.arange(gt.shape[0]) if timestamps is None else np.asarray(timestamps)
+    if rows.ndim != 1 or rows.dtype.kind not in "biu":
+        raise TypeError("timestamps must be a 1-D array of row indices or a boolean mask")
     if rows.dtype == bool:
         if rows.shape != (gt.shape[0],):
             raise ValueError("timestamps as a mask must have one entry per row")

@@ -2,7 +2,6 @@
 (``roc_auc_score``, ``average_precision_score``, the F1 of ``precision_recall_curve``)."""
 from __future__ import annotations
 
-from typing import Optional
 
 import numpy as np
 

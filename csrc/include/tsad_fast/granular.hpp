@@ -84,30 +84,6 @@ inline void sq_dist(const Points& p, const double* c, std::size_t begin, std::si
   }
 }
 
-// Nearest center (ties: lowest index) of every point; centers row-major (k x d).
-inline void assign(const Points& p, const std::vector<double>& centers, std::size_t k,
-                   std::vector<std::int64_t>& labels) {
-  labels.resize(p.n);
-  const std::int64_t n_blocks = static_cast<std::int64_t>((p.n + kBlock - 1) / kBlock);
-#pragma omp parallel for schedule(static) if (p.n * k * p.d > 200000)
-  for (std::int64_t b = 0; b < n_blocks; ++b) {
-    const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
-    const std::size_t end = std::min(p.n, begin + kBlock);
-    double best[kBlock], dist[kBlock];
-    for (std::size_t c = 0; c < k; ++c) {
-      sq_dist(p, centers.data() + c * p.d, begin, end, c == 0 ? best : dist);
-      for (std::size_t i = 0; i < end - begin; ++i) {
-        if (c == 0) {
-          labels[begin + i] = 0;
-        } else if (dist[i] < best[i]) {
-          best[i] = dist[i];
-          labels[begin + i] = static_cast<std::int64_t>(c);
-        }
-      }
-    }
-  }
-}
-
 // Column means over the points with label c, summed in index order; empty clusters keep theirs.
 inline void update_centers(const Points& p, const std::vector<std::int64_t>& labels, std::size_t k,
                            std::vector<double>& centers) {
@@ -294,17 +270,12 @@ inline Stats ball_stats(const Points& p) {
   return s;
 }
 
+// The points of p whose label is `which`, in index order.
 inline Points subset(const Points& p, const std::vector<std::int64_t>& labels, std::int64_t which) {
-  Points out;
-  out.d = p.d;
-  for (std::size_t i = 0; i < p.n; ++i) out.n += labels[i] == which;
-  out.x.resize(out.n * p.d);
-  for (std::size_t j = 0; j < p.d; ++j) {
-    std::size_t t = 0;
-    for (std::size_t i = 0; i < p.n; ++i)
-      if (labels[i] == which) out.x[j * out.n + t++] = p.at(i, j);
-  }
-  return out;
+  std::vector<std::int64_t> rows;
+  for (std::size_t i = 0; i < p.n; ++i)
+    if (labels[i] == which) rows.push_back(static_cast<std::int64_t>(i));
+  return gather_points(p, rows);
 }
 
 struct Ball {
