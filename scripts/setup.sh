@@ -11,6 +11,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # shellcheck disable=SC1091
 . .venv/bin/activate
+pipq() { python -m pip install --quiet --disable-pip-version-check "$@"; }
+# torch: a bare requirement resolves to a multi-GB CUDA build; the CPU build 2.13.0 is what the
+# models are tested with. Only installed when no torch is importable (a user's own torch stays).
+if ! python -c "import torch" >/dev/null 2>&1; then
+  pipq "torch==${TSAD_FAST_TORCH:-2.13.0}"
+fi
 spec="."
 [ -n "$extras" ] && spec=".[${extras}]"
-python -m pip install --quiet --disable-pip-version-check -e "$spec"
+pipq -e "$spec"

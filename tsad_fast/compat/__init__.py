@@ -1,0 +1,1 @@
+"""Adapters for the harnesses users already run (TSB-AD)."""

@@ -1,0 +1,1 @@
+"""Torch modules the detectors are built from (imported lazily: torch is heavy)."""
