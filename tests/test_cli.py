@@ -42,3 +42,20 @@ def test_errors_are_reported_not_raised(capsys, tmp_path):
     np.savetxt(tmp_path / "zeros.csv", np.zeros(10), fmt="%d")
     assert main(["evaluate", str(tmp_path / "s.npy"), str(tmp_path / "zeros.csv")]) == 2
     assert "no anomaly" in capsys.readouterr().err
+
+
+def test_demo_trains_gboc_and_writes_the_plot(capsys, tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("matplotlib")
+    assert main(["demo", "--epochs", "1", "--window", "20", "--quiet",
+                 "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for key in ("VUS-PR", "VUS-ROC", "AUC-PR", "Standard-F1", "PA-F1", "Affiliation-F",
+                "wall time"):
+        assert key in out
+    assert (tmp_path / "gboc_machine-3-4.png").stat().st_size > 10_000
+
+
+def test_demo_reports_bad_data_path(capsys, tmp_path):
+    assert main(["demo", "--data", str(tmp_path / "missing.npz"), "--quiet"]) == 2
+    assert "error" in capsys.readouterr().err

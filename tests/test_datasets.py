@@ -86,3 +86,16 @@ def test_ucr_series_with_nan_rejected(tmp_path):
     path.write_text("1\nnan\n2\n4\n")
     with pytest.raises(ValueError, match="NaN"):
         datasets.load_ucr(path)
+
+
+def test_bundled_smd_machine():
+    machine = datasets.bundled_smd()
+    assert machine.name == datasets.BUNDLED_SMD
+    assert machine.train.shape[1] == machine.test.shape[1] == 38
+    assert machine.train.shape[0] > 20_000 and machine.labels.shape == (machine.test.shape[0],)
+    assert 0 < machine.labels.mean() < 0.2
+    # interpretation labels only inside labelled anomalies, and present in every segment
+    assert machine.dim_labels.shape == machine.test.shape
+    assert not machine.dim_labels[machine.labels == 0].any()
+    edges = np.flatnonzero(np.diff(np.r_[0, machine.labels, 0]))
+    assert all(machine.dim_labels[a:b].any() for a, b in zip(edges[::2], edges[1::2]))

@@ -7,8 +7,9 @@
   feature columns then ``Label``);
 * the UCR Anomaly Archive (``NNN_UCR_Anomaly_NAME_TRAINEND_BEGIN_END.txt``).
 
-Bundled: one UCR series (``135_UCR_Anomaly_InternalBleeding16_1200_4187_4199``, Keogh et al.,
-KDD Cup 2021), used by the demo and the tests.
+Bundled, for the demos and the tests: one UCR series
+(``135_UCR_Anomaly_InternalBleeding16_1200_4187_4199``, Keogh et al., KDD Cup 2021) and one SMD
+machine (``BUNDLED_SMD``, Su et al., KDD 2019, MIT licence) as ``.npz``.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Optional, Union
 import numpy as np
 
 DATA_DIR = Path(__file__).with_name("data")
+BUNDLED_SMD = "machine-3-4"
 _UCR_NAME = re.compile(r"^(\d+)_UCR_Anomaly_(.+)_(\d+)_(\d+)_(\d+)\.txt$")
 
 
@@ -123,6 +125,12 @@ def load_smd_npz(path: Union[str, Path]) -> LabelledSeries:
             raise ValueError(f"{path.name}: missing keys {sorted(missing)}")
         dim = data["dim_label"] if "dim_label" in data.files else None
         return _checked(path.stem, data["train"], data["test"], data["label"], dim)
+
+
+def bundled_smd() -> LabelledSeries:
+    """The SMD machine shipped with the package (``BUNDLED_SMD``: train and test 23,687 x 38,
+    labels and interpretation labels)."""
+    return load_smd_npz(DATA_DIR / f"{BUNDLED_SMD}.npz")
 
 
 def load_smd(root: Union[str, Path], machine: str) -> LabelledSeries:

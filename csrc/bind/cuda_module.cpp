@@ -3,8 +3,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "../cuda/nearest_cuda.hpp"
 #include "../cuda/probe.hpp"
 #include "../cuda/vus_cuda.hpp"
+#include "nearest_binding.hpp"
 #include "vus_binding.hpp"
 
 namespace py = pybind11;
@@ -18,4 +20,9 @@ PYBIND11_MODULE(_cuda, m) {
         "Evaluates the shared host+device Grimshaw math on the GPU (see probe.cu).");
   tsad_fast::bind::def_vus_areas<&tsad_fast::cuda::vus_areas>(
       m, "VUS ROC and PR areas per buffer length on the GPU; see tsad_fast/metrics/vus.py.");
+  tsad_fast::bind::def_nearest_center<&tsad_fast::cuda::nearest_center>(
+      m, "Nearest center on the GPU; see tsad_fast/kernels/nearest.py.");
+  tsad_fast::bind::def_kmeans_assign<&tsad_fast::cuda::kmeans_assign>(
+      m, "k-means assignment on the GPU, labels equal to the CPU backends; see "
+         "tsad_fast/kernels/kmeans.py.");
 }

@@ -7,15 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "device_array.cuh"
 #include "probe.hpp"
 #include "tsad_fast/fastlog.hpp"
 #include "tsad_fast/gpd.hpp"
 
 namespace {
 
-void check(cudaError_t err, const char* what) {
-  if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
-}
+using tsad_fast::cuda::check;
 
 // out[i] = w(theta) of a single peak y[i] at theta = -0.5 / y[i]: (1 + log(1/2)) * 2 - 1.
 __global__ void smoke_kernel(const double* y, double* out, int n) {

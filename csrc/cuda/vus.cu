@@ -10,28 +10,13 @@
 #include <vector>
 
 #include "tsad_fast/vus.hpp"
+#include "device_array.cuh"
 #include "vus_cuda.hpp"
 
 namespace {
 
-void check(cudaError_t err, const char* what) {
-  if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
-}
-
-template <class T>
-struct DeviceArray {
-  T* ptr = nullptr;
-  explicit DeviceArray(std::size_t count) {
-    check(cudaMalloc(&ptr, std::max<std::size_t>(count, 1) * sizeof(T)), "cudaMalloc");
-    check(cudaMemset(ptr, 0, std::max<std::size_t>(count, 1) * sizeof(T)), "cudaMemset");
-  }
-  DeviceArray(const T* host, std::size_t count) : DeviceArray(count) {
-    if (count) check(cudaMemcpy(ptr, host, count * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy");
-  }
-  ~DeviceArray() { cudaFree(ptr); }
-  DeviceArray(const DeviceArray&) = delete;
-  DeviceArray& operator=(const DeviceArray&) = delete;
-};
+using tsad_fast::cuda::check;
+using tsad_fast::cuda::DeviceArray;
 
 // Index of the last segment starting at or before t (-1 if none).
 __device__ std::int64_t segment_at_or_before(const std::int64_t* starts, std::int64_t n_seg,

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import CPU_BACKENDS
+from tsad_fast import _backend
 from tsad_fast.kernels import nearest_center
 
 
@@ -59,3 +60,22 @@ def test_edge_shapes(backend):
 def test_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         nearest_center(**kwargs)
+
+
+def test_zero_columns_rejected():
+    with pytest.raises(ValueError, match="no columns"):
+        nearest_center(np.zeros((3, 0)), np.zeros((2, 0)))
+
+
+@pytest.mark.skipif(not _backend.is_available("cuda"), reason="no CUDA device visible")
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 400), k=st.integers(1, 300),
+       d=st.integers(1, 70), scale=st.sampled_from([1e-3, 1.0, 1e3]))
+def test_cuda_finds_the_nearest_center(seed, m, k, d, scale):
+    rng = np.random.default_rng(seed)
+    Q, C = scale * rng.normal(size=(m, d)), scale * rng.normal(size=(k, d))
+    true = exact(Q, C)
+    tol = 1e-12 * (np.sum(Q * Q, axis=1)[:, None] + np.sum(C * C, axis=1)[None, :]).max()
+    distances, indices = nearest_center(Q, C, backend="cuda")
+    chosen = true[np.arange(m), indices]
+    assert np.all(chosen <= true.min(axis=1) + tol)
+    np.testing.assert_allclose(distances ** 2, chosen, rtol=0, atol=tol)

@@ -14,11 +14,13 @@ from typing import Tuple
 import numpy as np
 
 from tsad_fast import _backend
+from tsad_fast._backend import to_host
 from tsad_fast._validation import as_float_array
 
 _backend.register(
     "nearest_center",
     cpp="tsad_fast._core:nearest_center",
+    cuda="tsad_fast._cuda:nearest_center",
     numba="tsad_fast.kernels._numba.nearest:nearest_center",
     numpy="tsad_fast.kernels._numpy.nearest:nearest_center",
 )
@@ -28,12 +30,15 @@ def nearest_center(Q, C, backend: str = "auto") -> Tuple[np.ndarray, np.ndarray]
     """(distances (m,) float64, indices (m,) int64) of the nearest row of C for each row of Q.
 
     Q : array-like (m, d), finite (m may be 0); C : array-like (k, d), k >= 1, finite.
+    GPU arrays (CuPy, CUDA torch) select ``cuda`` under "auto"; results come back as NumPy.
     """
-    Q = as_float_array(Q, "Q", ndim=2, min_length=0)
-    C = as_float_array(C, "C", ndim=2, min_length=1)
+    _, run = _backend.resolve("nearest_center", backend, like=Q)
+    Q = as_float_array(to_host(Q), "Q", ndim=2, min_length=0)
+    C = as_float_array(to_host(C), "C", ndim=2, min_length=1)
     if Q.shape[1] != C.shape[1]:
         raise ValueError(f"Q has {Q.shape[1]} columns but C has {C.shape[1]}")
-    _, run = _backend.resolve("nearest_center", backend)
+    if Q.shape[1] == 0:
+        raise ValueError("Q and C have no columns")
     if Q.shape[0] == 0:
         return np.empty(0), np.empty(0, dtype=np.int64)
     return run(Q, C)

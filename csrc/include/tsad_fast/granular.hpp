@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tsad_fast/common.hpp"
+#include "tsad_fast/distance.hpp"
 
 namespace tsad_fast {
 namespace granular {
@@ -77,10 +78,7 @@ inline void sq_dist(const Points& p, const double* c, std::size_t begin, std::si
   for (std::size_t j = 0; j < p.d; ++j) {
     const double* col = p.x.data() + j * p.n + begin;
     const double cj = c[j];
-    for (std::size_t i = 0; i < len; ++i) {
-      const double diff = col[i] - cj;
-      out[i] += diff * diff;
-    }
+    for (std::size_t i = 0; i < len; ++i) out[i] = distance::add_sq_diff(out[i], col[i], cj);
   }
 }
 
@@ -103,11 +101,46 @@ inline void update_centers(const Points& p, const std::vector<std::int64_t>& lab
 // Canonical squared distance of point i to c (the same sum, in the same order, as sq_dist).
 inline double sq_point(const Points& p, std::size_t i, const double* c) {
   double acc = 0.0;
-  for (std::size_t j = 0; j < p.d; ++j) {
-    const double diff = p.at(i, j) - c[j];
-    acc += diff * diff;
-  }
+  for (std::size_t j = 0; j < p.d; ++j) acc = distance::add_sq_diff(acc, p.at(i, j), c[j]);
   return acc;
+}
+
+// Exhaustive canonical search of points [begin, begin + len) (len <= kBlock) among k centers
+// (k x d, row-major): the nearest center (ties: lowest index) and the best and second-best
+// squared distances.
+inline void scan_block(const Points& p, const double* centers, std::size_t k, std::size_t begin,
+                       std::size_t len, double* best, double* second, std::int64_t* arg) {
+  double dist[kBlock];
+  for (std::size_t c = 0; c < k; ++c) {
+    sq_dist(p, centers + c * p.d, begin, begin + len, dist);
+    for (std::size_t t = 0; t < len; ++t) {
+      if (c == 0) {
+        best[t] = dist[t];
+        second[t] = std::numeric_limits<double>::infinity();
+        arg[t] = 0;
+      } else if (dist[t] < best[t]) {
+        second[t] = best[t];
+        best[t] = dist[t];
+        arg[t] = static_cast<std::int64_t>(c);
+      } else if (dist[t] < second[t]) {
+        second[t] = dist[t];
+      }
+    }
+  }
+}
+
+// The k-means assignment step on its own: labels (n,) of the rows of X (n x d, row-major)
+// among the centers C (k x d), exactly the reference's canonical search.
+inline void assign(const double* X, std::size_t n, const double* C, std::size_t k, std::size_t d,
+                   std::int64_t* labels) {
+  const Points p = gather(X, d, all_rows(n));
+  const std::int64_t n_blocks = static_cast<std::int64_t>((n + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(static) if (n * k * d > 200000)
+  for (std::int64_t b = 0; b < n_blocks; ++b) {
+    const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
+    double best[kBlock], second[kBlock];
+    scan_block(p, C, k, begin, std::min(n, begin + kBlock) - begin, best, second, labels + begin);
+  }
 }
 
 // Relative margin by which a bound must separate two distances before it decides an
@@ -133,24 +166,9 @@ inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vect
     for (std::int64_t b = 0; b < n_blocks; ++b) {
       const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
       const std::size_t len = std::min(sub.n, begin + kBlock) - begin;
-      double best[kBlock], second[kBlock], dist[kBlock];
+      double best[kBlock], second[kBlock];
       std::int64_t arg[kBlock];
-      for (std::size_t c = 0; c < k; ++c) {
-        sq_dist(sub, centers.data() + c * d, begin, begin + len, dist);
-        for (std::size_t t = 0; t < len; ++t) {
-          if (c == 0) {
-            best[t] = dist[t];
-            second[t] = std::numeric_limits<double>::infinity();
-            arg[t] = 0;
-          } else if (dist[t] < best[t]) {
-            second[t] = best[t];
-            best[t] = dist[t];
-            arg[t] = static_cast<std::int64_t>(c);
-          } else if (dist[t] < second[t]) {
-            second[t] = dist[t];
-          }
-        }
-      }
+      scan_block(sub, centers.data(), k, begin, len, best, second, arg);
       for (std::size_t t = 0; t < len; ++t) {
         const auto i = static_cast<std::size_t>(rows[begin + t]);
         labels[i] = arg[t];

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tsad_fast/common.hpp"
+#include "tsad_fast/distance.hpp"
 
 namespace tsad_fast {
 namespace nearest {
@@ -82,13 +83,9 @@ __attribute__((always_inline)) inline void block_search(const double* qbuf, std:
         const double* col_norm = cc + c0;
         double b = best[q];
         std::int64_t a = arg[q];
-        for (std::size_t c = 0; c < valid; ++c) {
-          const double d2 = norm - 2.0 * row[c] + col_norm[c];
-          if (d2 < b) {
-            b = d2;
-            a = static_cast<std::int64_t>(c0 + c);
-          }
-        }
+        for (std::size_t c = 0; c < valid; ++c)
+          distance::keep_nearest(distance::sq_from_dot(norm, row[c], col_norm[c]),
+                                 static_cast<std::int64_t>(c0 + c), b, a);
         best[q] = b;
         arg[q] = a;
       }

@@ -1,0 +1,189 @@
+"""GBOC: the detector contract, detection on seeded data, determinism, persistence, bad input."""
+import pickle
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from tsad_fast import GBOC  # noqa: E402
+from tsad_fast.compat.tsb_ad import run_GBOC  # noqa: E402
+from tsad_fast.detectors import NotFittedError  # noqa: E402
+from tsad_fast.metrics import auc_roc  # noqa: E402
+
+FAST = dict(window=16, hidden=8, n_layers=2, epochs=4, batch_size=64, verbose=0)
+
+
+def periodic(n, seed, anomaly=None):
+    """Three channels: two sines and noise; ``anomaly=(start, stop)`` shifts the first sine out of its range."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    X = np.c_[np.sin(2 * np.pi * t / 25), np.cos(2 * np.pi * t / 40), 0.1 * rng.normal(size=n)]
+    X[:, :2] += 0.05 * rng.normal(size=(n, 2))
+    labels = np.zeros(n, dtype=int)
+    if anomaly is not None:
+        a, b = anomaly
+        X[a:b, 0] = 2.5 + 0.05 * rng.normal(size=b - a)
+        labels[a:b] = 1
+    return X, labels
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, _ = periodic(1200, 0)
+    return GBOC(**FAST).fit(X), X
+
+
+def test_contract_attributes(fitted):
+    model, X = fitted
+    assert model.decision_scores_.shape == (len(X),)
+    assert np.isfinite(model.decision_scores_).all() and (model.decision_scores_ >= 0).all()
+    assert model.threshold_ == pytest.approx(model.decision_scores_.mean()
+                                             + 3 * model.decision_scores_.std())
+    np.testing.assert_array_equal(model.labels_, model.decision_scores_ > model.threshold_)
+    assert model.n_balls_ == model.centers_.shape[0] >= 1
+    assert model.centers_.shape[1] == FAST["hidden"] * FAST["n_layers"]
+    assert model.n_features_in_ == 3 and 1 <= len(model.history_) <= FAST["epochs"]
+
+
+def test_detects_a_broken_period(fitted):
+    model, _ = fitted
+    X, labels = periodic(1000, 1, anomaly=(600, 650))
+    scores = model.decision_function(X)
+    assert scores.shape == (1000,)
+    assert auc_roc(labels, scores) > 0.9
+    pred = model.predict(X)
+    assert set(np.unique(pred)) <= {0, 1} and pred[600:650].mean() > pred[:500].mean()
+
+
+def test_decision_function_leaves_the_model_unchanged(fitted):
+    model, _ = fitted
+    X, _ = periodic(300, 2)
+    before = (model.threshold_, model.decision_scores_.copy(), model.centers_.copy())
+    first = model.decision_function(X)
+    np.testing.assert_array_equal(first, model.decision_function(X))
+    assert model.threshold_ == before[0]
+    np.testing.assert_array_equal(model.decision_scores_, before[1])
+    np.testing.assert_array_equal(model.centers_, before[2])
+
+
+def test_seeded_and_deterministic():
+    X, _ = periodic(600, 3)
+    a = GBOC(**FAST, seed=7).fit(X).decision_scores_
+    b = GBOC(**FAST, seed=7).fit(X).decision_scores_
+    c = GBOC(**FAST, seed=8).fit(X).decision_scores_
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_global_torch_rng_untouched():
+    X, _ = periodic(400, 4)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    GBOC(**FAST).fit(X)
+    torch.testing.assert_close(torch.rand(3), expected)
+
+
+def test_training_lowers_the_loss():
+    X, _ = periodic(1200, 5)
+    history = GBOC(**{**FAST, "epochs": 6, "patience": 6}).fit(X).history_
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
+    assert all(h["n_balls"] >= 1 for h in history)
+
+
+def test_save_load_round_trip(fitted, tmp_path):
+    model, _ = fitted
+    path = tmp_path / "gboc.pt"
+    model.save(path)
+    again = GBOC.load(path)
+    X, _ = periodic(300, 6)
+    np.testing.assert_array_equal(again.decision_function(X), model.decision_function(X))
+    assert again.threshold_ == model.threshold_ and again.get_params() == model.get_params()
+
+
+class _Payload:
+    def __reduce__(self):
+        return (print, ("this must never run",))
+
+
+def test_load_never_unpickles_code(tmp_path):
+    path = tmp_path / "evil.pt"
+    torch.save({"format": "tsad_fast.detector", "payload": _Payload()}, str(path))
+    with pytest.raises(pickle.UnpicklingError):
+        GBOC.load(path)
+
+
+def test_load_rejects_foreign_files(tmp_path):
+    path = tmp_path / "other.pt"
+    torch.save({"weights": torch.zeros(2)}, str(path))
+    with pytest.raises(ValueError, match="not a tsad_fast detector"):
+        GBOC.load(path)
+
+
+def test_spot_threshold():
+    X, _ = periodic(800, 7)
+    model = GBOC(**FAST, threshold="spot").fit(X)
+    assert model.threshold_ > np.quantile(model.decision_scores_, 0.98)
+
+
+def test_univariate_input():
+    X, _ = periodic(500, 8)
+    model = GBOC(**FAST).fit(X[:, 0])
+    assert model.decision_function(X[:, 0]).shape == (500,)
+
+
+def test_tsb_ad_adapter():
+    X, _ = periodic(700, 9)
+    scores = run_GBOC(X[:400], X[400:], window=16, hidden=8, epochs=2)
+    assert scores.shape == (300,) and np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize("params, match", [
+    (dict(window=0), "window"), (dict(lam=1.5), "lam"), (dict(threshold="max"), "threshold"),
+    (dict(validation_size=1.0), "validation_size"), (dict(lr=0.0), "lr"),
+    (dict(device="tpu"), "device"), (dict(epochs=0), "epochs"),
+])
+def test_bad_parameters(params, match):
+    X, _ = periodic(200, 10)
+    with pytest.raises(ValueError, match=match):
+        GBOC(**{**FAST, **params}).fit(X)
+
+
+def test_bad_parameter_types():
+    X, _ = periodic(200, 10)
+    with pytest.raises(TypeError, match="window"):
+        GBOC(**{**FAST, "window": 2.5}).fit(X)
+
+
+def test_bad_input(fitted):
+    model, _ = fitted
+    X, _ = periodic(200, 11)
+    with pytest.raises(ValueError, match="X contains"):
+        GBOC(**FAST).fit(np.where(np.arange(200)[:, None] == 5, np.nan, X))
+    with pytest.raises(ValueError, match="fewer than 2 training windows"):
+        GBOC(**FAST).fit(X[:16])
+    with pytest.raises(ValueError, match="empty"):
+        GBOC(**FAST).fit(np.empty((0, 3)))
+    with pytest.raises(TypeError, match="X"):
+        GBOC(**FAST).fit("not an array")
+    with pytest.raises(ValueError, match="channels"):
+        model.decision_function(X[:, :2])
+    with pytest.raises(ValueError, match="fewer than window"):
+        model.decision_function(X[:10])
+    with pytest.raises(ValueError, match="inf"):
+        model.decision_function(np.where(np.arange(200)[:, None] == 3, np.inf, X))
+
+
+def test_constant_series_gives_finite_scores():
+    X = np.ones((300, 2))
+    model = GBOC(**FAST).fit(X)
+    assert np.isfinite(model.decision_scores_).all()
+    assert model.predict(X).sum() == 0
+
+
+def test_not_fitted():
+    with pytest.raises(NotFittedError):
+        GBOC().decision_function(np.zeros((200, 2)))
+    with pytest.raises(NotFittedError):
+        GBOC().save("never-written.pt")
