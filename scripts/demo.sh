@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Set up, then run the main job: the build report and SPOT on the bundled real UCR series,
-# writing tsad-fast-out/spot_ucr.png.
+# Set up, then run the main job: the build report and GBOC on the bundled SMD machine, printing
+# VUS-PR / VUS-ROC / F1 and writing tsad-fast-out/gboc_machine-3-4.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh demo
 # shellcheck disable=SC1091
 . .venv/bin/activate
-mkdir -p tsad-fast-out
 tsad-fast info
-tsad-fast spot --plot tsad-fast-out/spot_ucr.png
+tsad-fast demo --out tsad-fast-out

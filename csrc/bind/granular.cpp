@@ -14,7 +14,7 @@ namespace py = pybind11;
 namespace {
 
 py::tuple granular_balls(const py::array_t<double, py::array::c_style>& Z, std::int64_t min_support,
-                         double prune_kappa, std::uint64_t seed) {
+                         double prune_kappa, std::uint64_t seed, double coarse_tol) {
   if (Z.ndim() != 2 || Z.shape(0) < 1 || Z.shape(1) < 1)
     throw py::value_error("granular_balls: Z must be a non-empty 2-D array");
   if (min_support < 1) throw py::value_error("granular_balls: min_support must be >= 1");
@@ -23,7 +23,7 @@ py::tuple granular_balls(const py::array_t<double, py::array::c_style>& Z, std::
   {
     py::gil_scoped_release release;
     r = tsad_fast::granular::build(Z.data(), n, d, static_cast<std::size_t>(min_support),
-                                   prune_kappa, seed);
+                                   prune_kappa, seed, coarse_tol);
   }
   const auto m = static_cast<py::ssize_t>(r.sizes.size());
   py::array_t<double> centers({m, static_cast<py::ssize_t>(d)});
@@ -40,7 +40,7 @@ py::tuple granular_balls(const py::array_t<double, py::array::c_style>& Z, std::
 
 void bind_granular(py::module_& m) {
   m.def("granular_balls", &granular_balls, py::arg("Z").noconvert(), py::arg("min_support"),
-        py::arg("prune_kappa"), py::arg("seed"),
+        py::arg("prune_kappa"), py::arg("seed"), py::arg("coarse_tol") = 0.0,
         "Granular balls of Z; see tsad_fast/kernels/granular.py.");
   tsad_fast::bind::def_kmeans_assign<&tsad_fast::granular::assign>(
       m, "Nearest center of each row of X (canonical squared distances, ties to the lowest index).");

@@ -81,6 +81,24 @@ def test_well_separated_clusters_are_not_merged():
     assert all(gb_dm(Z[balls.labels == i]) < 2.5 for i in range(balls.centers.shape[0]))
 
 
+def test_coarse_tolerance_is_scale_free_and_keeps_the_invariants():
+    rng = np.random.default_rng(6)
+    Z = rng.normal(size=(900, 4)) + 4.0 * rng.integers(0, 5, size=(900, 1))
+    for tol in (0.0, 1e-4, 10.0):  # 10: the coarse k-means stops after its first step
+        balls = granular_balls(Z, coarse_tol=tol)
+        check_invariants(Z, balls, 8)
+        scaled = granular_balls(Z * 1024.0, coarse_tol=tol)  # a power of two: exact scaling
+        np.testing.assert_array_equal(scaled.labels, balls.labels)
+
+
+def test_shift_tolerance_is_scikit_learns():
+    from tsad_fast.kernels._numpy.granular import shift_tolerance
+
+    Z = np.random.default_rng(7).normal(size=(300, 5)) * [1, 2, 3, 4, 5]
+    assert shift_tolerance(Z, 1e-4) == pytest.approx(1e-4 * np.var(Z, axis=0).mean(), rel=1e-12)
+    assert shift_tolerance(Z, 0.0) == 0.0
+
+
 @pytest.mark.parametrize("n", [1, 2, 5])
 def test_tiny_inputs(n):
     Z = np.arange(n, dtype=float)[:, None]
@@ -96,6 +114,9 @@ def test_tiny_inputs(n):
     (dict(prune_kappa=-1.0), ValueError, "prune_kappa"),
     (dict(prune_kappa=float("inf")), ValueError, "prune_kappa"),
     (dict(seed=-1), TypeError, "seed"),
+    (dict(coarse_tol=-1e-4), ValueError, "coarse_tol"),
+    (dict(coarse_tol=float("nan")), ValueError, "coarse_tol"),
+    (dict(coarse_tol="1e-4"), TypeError, "coarse_tol"),
     (dict(seed="a"), TypeError, "seed"),
     (dict(backend="cuda"), Exception, "granular_balls"),
 ])
@@ -112,15 +133,17 @@ GB_BACKENDS = [b for b in ("cpp", "numba") if b in _backend._REGISTRY["granular_
 
 @pytest.mark.skipif(not GB_BACKENDS, reason="no compiled granular-ball backend available")
 @given(seed=st.integers(0, 2**64 - 1), n=st.integers(1, 400), d=st.integers(1, 8),
-       min_support=st.integers(1, 10), duplicates=st.booleans())
-def test_compiled_backends_are_bit_identical(seed, n, d, min_support, duplicates):
+       min_support=st.integers(1, 10), duplicates=st.booleans(),
+       coarse_tol=st.sampled_from([0.0, 1e-4, 1e-2, 1.0]))
+def test_compiled_backends_are_bit_identical(seed, n, d, min_support, duplicates, coarse_tol):
     rng = np.random.default_rng(seed % 2**32)
     Z = rng.normal(size=(n, d)) + 5.0 * rng.integers(0, 3, size=(n, 1))
     if duplicates:
         Z[: n // 2] = Z[0]
-    want = granular_balls(Z, min_support=min_support, seed=seed, backend="numpy")
+    args = dict(min_support=min_support, seed=seed, coarse_tol=coarse_tol)
+    want = granular_balls(Z, **args, backend="numpy")
     for backend in GB_BACKENDS:
-        got = granular_balls(Z, min_support=min_support, seed=seed, backend=backend)
+        got = granular_balls(Z, **args, backend=backend)
         for field in ("centers", "radii", "sizes", "labels"):
             np.testing.assert_array_equal(getattr(got, field), getattr(want, field))
         assert got.n_before_pruning == want.n_before_pruning

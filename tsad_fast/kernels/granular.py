@@ -47,12 +47,16 @@ def _check_seed(seed) -> int:
 
 
 def granular_balls(Z, min_support: int = 8, prune_kappa: float = 2.0, seed: int = 2024,
-                   backend: str = "auto") -> GranularBalls:
+                   coarse_tol: float = 1e-4, backend: str = "auto") -> GranularBalls:
     """Granular balls of the rows of ``Z`` (n, d); see the module docstring and SPEC 1.2.
 
     min_support : int >= 1, the smallest child a split may create (rho)
     prune_kappa : float >= 0, balls with radius > mean + kappa * std of all radii are pruned
     seed : int, drives the k-means++ seeding of the coarse partition and of every split
+    coarse_tol : float >= 0, the coarse k-means stops once a Lloyd step moves the centers by a
+        total squared shift <= coarse_tol * (mean column variance of Z), as scikit-learn's
+        ``KMeans(tol=1e-4)`` in the published construction does; 0 runs it until the assignment
+        is stable. The 2-means splits always run until stable (at most 100 steps).
     """
     Z = as_float_array(Z, "Z", ndim=2)
     min_support = check_int(min_support, "min_support", 1)
@@ -61,8 +65,14 @@ def granular_balls(Z, min_support: int = 8, prune_kappa: float = 2.0, seed: int 
     if not (np.isfinite(prune_kappa) and prune_kappa >= 0):
         raise ValueError(f"prune_kappa must be finite and >= 0, got {prune_kappa!r}")
     seed = _check_seed(seed)
+    if isinstance(coarse_tol, bool) or not isinstance(coarse_tol, numbers.Real):
+        raise TypeError(f"coarse_tol must be a real number, got {coarse_tol!r}")
+    if not (np.isfinite(coarse_tol) and coarse_tol >= 0):
+        raise ValueError(f"coarse_tol must be finite and >= 0, got {coarse_tol!r}")
     _, run = _backend.resolve("granular_balls", backend)
-    centers, radii, sizes, labels, before = run(Z, min_support, float(prune_kappa), seed)
+    # one absolute tolerance for every backend, computed once with the reference's sums
+    tol = _ref.shift_tolerance(Z, float(coarse_tol))
+    centers, radii, sizes, labels, before = run(Z, min_support, float(prune_kappa), seed, tol)
     return GranularBalls(centers, radii, sizes, labels, int(before))
 
 

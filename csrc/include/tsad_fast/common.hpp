@@ -4,6 +4,8 @@
 // CPU test-suite exercises exactly the code a GPU runs.
 #pragma once
 
+#include <cstddef>
+
 #if defined(__CUDACC__)
 #define TSAD_HD __host__ __device__
 #else
@@ -17,4 +19,44 @@
 #define TSAD_CPU_CLONES __attribute__((target_clones("arch=haswell", "default")))
 #else
 #define TSAD_CPU_CLONES
+#endif
+
+#if !defined(__CUDACC__)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TSAD_X86_VARIANTS 1
+#endif
+
+namespace tsad_fast {
+// Vectors of doubles for register tiles (GCC/Clang vector extensions), and the two instruction
+// sets the tiled kernels are instantiated for: 128-bit vectors everywhere, and AVX2+FMA on
+// x86-64 CPUs that have it (chosen at run time; never -march=native).
+typedef double v2d __attribute__((vector_size(16)));
+typedef double v4d __attribute__((vector_size(32)));
+
+struct Vec128 {
+  using V = v2d;
+  static constexpr std::size_t W = 2;
+  static inline V splat(const double* x) { return V{*x, *x}; }
+  // fused only where the translation unit allows contraction
+  static inline V mul_add(V a, V b, V c) { return a * b + c; }
+};
+
+#if defined(TSAD_X86_VARIANTS)
+struct Avx2Fma {
+  using V = v4d;
+  static constexpr std::size_t W = 4;
+  __attribute__((target("avx2,fma"))) static inline V splat(const double* x) {
+    return (V)_mm256_broadcast_sd(x);
+  }
+  __attribute__((target("avx2,fma"))) static inline V mul_add(V a, V b, V c) {
+    return (V)_mm256_fmadd_pd((__m256d)a, (__m256d)b, (__m256d)c);
+  }
+};
+
+inline bool cpu_has_avx2_fma() {
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
+}  // namespace tsad_fast
 #endif

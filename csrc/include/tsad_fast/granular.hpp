@@ -105,28 +105,206 @@ inline double sq_point(const Points& p, std::size_t i, const double* c) {
   return acc;
 }
 
+// Keeps the nearest (ties: lowest index) and the two smallest squared distances of a point
+// while centers are visited in increasing index order.
+inline void keep_two(double dist, std::int64_t c, double& best, double& second, std::int64_t& arg) {
+  if (dist < best) {
+    second = best;
+    best = dist;
+    arg = c;
+  } else if (dist < second) {
+    second = dist;
+  }
+}
+
 // Exhaustive canonical search of points [begin, begin + len) (len <= kBlock) among k centers
 // (k x d, row-major): the nearest center (ties: lowest index) and the best and second-best
-// squared distances.
-inline void scan_block(const Points& p, const double* centers, std::size_t k, std::size_t begin,
-                       std::size_t len, double* best, double* second, std::int64_t* arg) {
-  double dist[kBlock];
-  for (std::size_t c = 0; c < k; ++c) {
-    sq_dist(p, centers + c * p.d, begin, begin + len, dist);
-    for (std::size_t t = 0; t < len; ++t) {
-      if (c == 0) {
-        best[t] = dist[t];
-        second[t] = std::numeric_limits<double>::infinity();
-        arg[t] = 0;
-      } else if (dist[t] < best[t]) {
-        second[t] = best[t];
-        best[t] = dist[t];
-        arg[t] = static_cast<std::int64_t>(c);
-      } else if (dist[t] < second[t]) {
-        second[t] = dist[t];
+// squared distances. Register tiles of kTileCenters centers x 2 vectors of points; every
+// distance is still the canonical sum over j in order, so the result does not depend on the
+// tiling or the vector width.
+constexpr std::size_t kTileCenters = 4;
+
+template <class Isa>
+__attribute__((always_inline)) inline void scan_block_impl(const Points& p, const double* centers,
+                                                           std::size_t k, std::size_t begin,
+                                                           std::size_t len, double* best,
+                                                           double* second, std::int64_t* arg) {
+  using V = typename Isa::V;
+  constexpr std::size_t W = Isa::W, kPoints = 2 * W;
+  const std::size_t d = p.d;
+  for (std::size_t t = 0; t < len; ++t) {
+    best[t] = second[t] = std::numeric_limits<double>::infinity();
+    arg[t] = 0;
+  }
+  double dist[kTileCenters][kPoints];
+  for (std::size_t c0 = 0; c0 < k; c0 += kTileCenters) {
+    const std::size_t nc = std::min(kTileCenters, k - c0);
+    const double* tile = centers + c0 * d;
+    for (std::size_t t0 = 0; t0 < len; t0 += kPoints) {
+      const std::size_t np = std::min(kPoints, len - t0);
+      if (np == kPoints && nc == kTileCenters) {
+        V acc[kTileCenters][2] = {};
+        for (std::size_t j = 0; j < d; ++j) {
+          V x0, x1;
+          const double* col = p.x.data() + j * p.n + begin + t0;
+          __builtin_memcpy(&x0, col, sizeof(V));
+          __builtin_memcpy(&x1, col + W, sizeof(V));
+          for (std::size_t c = 0; c < kTileCenters; ++c) {
+            const V cj = Isa::splat(tile + c * d + j);
+            const V e0 = x0 - cj, e1 = x1 - cj;
+            acc[c][0] += e0 * e0;
+            acc[c][1] += e1 * e1;
+          }
+        }
+        for (std::size_t c = 0; c < kTileCenters; ++c) {
+          __builtin_memcpy(dist[c], &acc[c][0], sizeof(V));
+          __builtin_memcpy(dist[c] + W, &acc[c][1], sizeof(V));
+        }
+      } else {
+        for (std::size_t c = 0; c < nc; ++c)
+          for (std::size_t t = 0; t < np; ++t) dist[c][t] = sq_point(p, begin + t0 + t, tile + c * d);
       }
+      for (std::size_t t = 0; t < np; ++t)
+        for (std::size_t c = 0; c < nc; ++c)
+          keep_two(dist[c][t], static_cast<std::int64_t>(c0 + c), best[t0 + t], second[t0 + t],
+                   arg[t0 + t]);
     }
   }
+}
+
+using ScanBlock = void (*)(const Points&, const double*, std::size_t, std::size_t, std::size_t,
+                           double*, double*, std::int64_t*);
+
+inline void scan_block_base(const Points& p, const double* centers, std::size_t k,
+                            std::size_t begin, std::size_t len, double* best, double* second,
+                            std::int64_t* arg) {
+  scan_block_impl<Vec128>(p, centers, k, begin, len, best, second, arg);
+}
+
+#if defined(TSAD_X86_VARIANTS)
+// No multiply-add is fused here: the translation unit is built with -ffp-contract=off.
+__attribute__((target("avx2,fma"))) inline void scan_block_avx2(
+    const Points& p, const double* centers, std::size_t k, std::size_t begin, std::size_t len,
+    double* best, double* second, std::int64_t* arg) {
+  scan_block_impl<Avx2Fma>(p, centers, k, begin, len, best, second, arg);
+}
+#endif
+
+inline void scan_block(const Points& p, const double* centers, std::size_t k, std::size_t begin,
+                       std::size_t len, double* best, double* second, std::int64_t* arg) {
+#if defined(TSAD_X86_VARIANTS)
+  static const ScanBlock run = cpu_has_avx2_fma() ? scan_block_avx2 : scan_block_base;
+#else
+  static const ScanBlock run = scan_block_base;
+#endif
+  run(p, centers, k, begin, len, best, second, arg);
+}
+
+// The same search by the dot form ||x||^2 - 2 x.c + ||c||^2 (one multiply-add per coordinate
+// instead of the canonical difference, square and sum), with a certificate: when the
+// second-smallest approximate distance exceeds the smallest by more than twice the error bound
+// E of both forms, the approximate argmin is the canonical one; otherwise the point is searched
+// canonically. On return best/second bound the canonical squared distances (best from above,
+// second from below), which is all the bounds of lloyd_bounded need.
+// E = 8 u (d + 4) (||x|| + max ||c||)^2 covers the rounding of the dot product, the norms and
+// the canonical sum (each below (d + 2) u (||x|| + ||c||)^2).
+constexpr double kUnitRoundoff = 0x1.0p-53;
+
+template <class Isa>
+__attribute__((always_inline)) inline void certified_scan_impl(
+    const Points& p, const double* centers, const double* cnorm, double cmax, std::size_t k,
+    std::size_t begin, std::size_t len, double* best, double* second, std::int64_t* arg) {
+  using V = typename Isa::V;
+  constexpr std::size_t W = Isa::W, kPoints = 2 * W;
+  const std::size_t d = p.d;
+  double xx[kBlock];
+  for (std::size_t t = 0; t < len; ++t) {
+    xx[t] = 0.0;
+    best[t] = second[t] = std::numeric_limits<double>::infinity();
+    arg[t] = 0;
+  }
+  for (std::size_t j = 0; j < d; ++j) {
+    const double* col = p.x.data() + j * p.n + begin;
+    for (std::size_t t = 0; t < len; ++t) xx[t] += col[t] * col[t];
+  }
+  double dist[kTileCenters][kPoints];
+  for (std::size_t c0 = 0; c0 < k; c0 += kTileCenters) {
+    const std::size_t nc = std::min(kTileCenters, k - c0);
+    const double* tile = centers + c0 * d;
+    for (std::size_t t0 = 0; t0 < len; t0 += kPoints) {
+      const std::size_t np = std::min(kPoints, len - t0);
+      if (np == kPoints && nc == kTileCenters) {
+        V acc[kTileCenters][2] = {};
+        for (std::size_t j = 0; j < d; ++j) {
+          V x0, x1;
+          const double* col = p.x.data() + j * p.n + begin + t0;
+          __builtin_memcpy(&x0, col, sizeof(V));
+          __builtin_memcpy(&x1, col + W, sizeof(V));
+          for (std::size_t c = 0; c < kTileCenters; ++c) {
+            const V cj = Isa::splat(tile + c * d + j);
+            acc[c][0] = Isa::mul_add(x0, cj, acc[c][0]);
+            acc[c][1] = Isa::mul_add(x1, cj, acc[c][1]);
+          }
+        }
+        for (std::size_t c = 0; c < kTileCenters; ++c) {
+          __builtin_memcpy(dist[c], &acc[c][0], sizeof(V));
+          __builtin_memcpy(dist[c] + W, &acc[c][1], sizeof(V));
+        }
+      } else {
+        for (std::size_t c = 0; c < nc; ++c)
+          for (std::size_t t = 0; t < np; ++t) {
+            double dot = 0.0;
+            for (std::size_t j = 0; j < d; ++j) dot += p.at(begin + t0 + t, j) * tile[c * d + j];
+            dist[c][t] = dot;
+          }
+      }
+      for (std::size_t t = 0; t < np; ++t)
+        for (std::size_t c = 0; c < nc; ++c)
+          keep_two(distance::sq_from_dot(xx[t0 + t], dist[c][t], cnorm[c0 + c]),
+                   static_cast<std::int64_t>(c0 + c), best[t0 + t], second[t0 + t], arg[t0 + t]);
+    }
+  }
+  for (std::size_t t = 0; t < len; ++t) {
+    const double r = std::sqrt(xx[t]) + cmax;
+    const double err = 8.0 * kUnitRoundoff * static_cast<double>(d + 4) * r * r;
+    if (second[t] - best[t] > 2.0 * err) {
+      best[t] += err;
+      second[t] = std::max(second[t] - err, 0.0);
+      continue;
+    }
+    best[t] = second[t] = std::numeric_limits<double>::infinity();  // canonical search
+    for (std::size_t c = 0; c < k; ++c)
+      keep_two(sq_point(p, begin + t, centers + c * d), static_cast<std::int64_t>(c), best[t],
+               second[t], arg[t]);
+  }
+}
+
+using CertifiedScan = void (*)(const Points&, const double*, const double*, double, std::size_t,
+                               std::size_t, std::size_t, double*, double*, std::int64_t*);
+
+inline void certified_scan_base(const Points& p, const double* centers, const double* cnorm,
+                                double cmax, std::size_t k, std::size_t begin, std::size_t len,
+                                double* best, double* second, std::int64_t* arg) {
+  certified_scan_impl<Vec128>(p, centers, cnorm, cmax, k, begin, len, best, second, arg);
+}
+
+#if defined(TSAD_X86_VARIANTS)
+__attribute__((target("avx2,fma"))) inline void certified_scan_avx2(
+    const Points& p, const double* centers, const double* cnorm, double cmax, std::size_t k,
+    std::size_t begin, std::size_t len, double* best, double* second, std::int64_t* arg) {
+  certified_scan_impl<Avx2Fma>(p, centers, cnorm, cmax, k, begin, len, best, second, arg);
+}
+#endif
+
+inline void certified_scan(const Points& p, const double* centers, const double* cnorm,
+                           double cmax, std::size_t k, std::size_t begin, std::size_t len,
+                           double* best, double* second, std::int64_t* arg) {
+#if defined(TSAD_X86_VARIANTS)
+  static const CertifiedScan run = cpu_has_avx2_fma() ? certified_scan_avx2 : certified_scan_base;
+#else
+  static const CertifiedScan run = certified_scan_base;
+#endif
+  run(p, centers, cnorm, cmax, k, begin, len, best, second, arg);
 }
 
 // The k-means assignment step on its own: labels (n,) of the rows of X (n x d, row-major)
@@ -151,16 +329,25 @@ constexpr double kBoundMargin = 1e-9;
 // Lloyd's iterations from `centers` with exactly the labels of the exhaustive search
 // (tsad_fast/kernels/_numpy/granular.py: assign / lloyd), accelerated by Hamerly's bounds: a
 // point keeps its center without any distance computation while an upper bound on its
-// distance to it stays below a lower bound on its distance to every other center.
-inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vector<double>& centers) {
+// distance to it stays below a lower bound on its distance to every other center. Stops when
+// the assignment is stable or a step's total squared center shift is <= tol (absolute).
+inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
+                                               std::vector<double>& centers, double tol) {
   const std::size_t n = p.n, d = p.d;
   std::vector<std::int64_t> labels(n, 0);
-  if (k == 1) return labels;
   std::vector<double> upper(n), lower(n);
-  // Exhaustive canonical search of the listed points, blocked and vectorised like assign():
-  // labels, and the distances to the best and second-best centers as the new bounds.
+  // Certified search of the listed points (certified_scan): the labels of the canonical
+  // search, and bounds on the best and second-best distances as the new Hamerly bounds.
+  std::vector<double> cnorm(k);
   auto full_scan = [&](const std::vector<std::int64_t>& rows) {
     const Points sub = gather_points(p, rows);
+    double cmax = 0.0;
+    for (std::size_t c = 0; c < k; ++c) {
+      double acc = 0.0;
+      for (std::size_t j = 0; j < d; ++j) acc += centers[c * d + j] * centers[c * d + j];
+      cnorm[c] = acc;
+      cmax = std::max(cmax, std::sqrt(acc));
+    }
     const std::int64_t n_blocks = static_cast<std::int64_t>((sub.n + kBlock - 1) / kBlock);
 #pragma omp parallel for schedule(static) if (sub.n * k * d > 200000)
     for (std::int64_t b = 0; b < n_blocks; ++b) {
@@ -168,7 +355,7 @@ inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vect
       const std::size_t len = std::min(sub.n, begin + kBlock) - begin;
       double best[kBlock], second[kBlock];
       std::int64_t arg[kBlock];
-      scan_block(sub, centers.data(), k, begin, len, best, second, arg);
+      certified_scan(sub, centers.data(), cnorm.data(), cmax, k, begin, len, best, second, arg);
       for (std::size_t t = 0; t < len; ++t) {
         const auto i = static_cast<std::size_t>(rows[begin + t]);
         labels[i] = arg[t];
@@ -183,13 +370,12 @@ inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vect
   for (int it = 0; it < kMaxLloyd; ++it) {
     previous = centers;
     update_centers(p, labels, k, centers);
-    double max_moved = 0.0;
+    double max_moved = 0.0, shift = 0.0;
     for (std::size_t c = 0; c < k; ++c) {
       double acc = 0.0;
-      for (std::size_t j = 0; j < d; ++j) {
-        const double diff = centers[c * d + j] - previous[c * d + j];
-        acc += diff * diff;
-      }
+      for (std::size_t j = 0; j < d; ++j)
+        acc = distance::add_sq_diff(acc, centers[c * d + j], previous[c * d + j]);
+      shift += acc;
       moved[c] = std::sqrt(acc) * (1.0 + kBoundMargin);
       max_moved = std::max(max_moved, moved[c]);
     }
@@ -224,14 +410,59 @@ inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vect
       if (open[i]) rows.push_back(static_cast<std::int64_t>(i));
     const std::vector<std::int64_t> before = labels;
     full_scan(rows);
-    const bool changed = labels != before;
-    if (!changed) break;
+    if (labels == before || shift <= tol) break;
   }
   return labels;
 }
 
+// Sum over dimensions in order of the squared moves of the centers (the reference's shift).
+inline double center_shift(const std::vector<double>& a, const std::vector<double>& b,
+                           std::size_t k, std::size_t d) {
+  double shift = 0.0;
+  for (std::size_t c = 0; c < k; ++c) {
+    double acc = 0.0;
+    for (std::size_t j = 0; j < d; ++j) acc = distance::add_sq_diff(acc, a[c * d + j], b[c * d + j]);
+    shift += acc;
+  }
+  return shift;
+}
+
+// Plain Lloyd (exhaustive assignment every step, serial): the 2-means splits, which run in
+// parallel over balls and are too small for bounds to pay off. Same labels as lloyd_bounded.
+inline std::vector<std::int64_t> lloyd_plain(const Points& p, std::size_t k,
+                                             std::vector<double>& centers, double tol) {
+  std::vector<std::int64_t> labels(p.n), next(p.n);
+  double best[kBlock], second[kBlock];
+  auto assign_all = [&](std::vector<std::int64_t>& out) {
+    for (std::size_t begin = 0; begin < p.n; begin += kBlock)
+      scan_block(p, centers.data(), k, begin, std::min(p.n, begin + kBlock) - begin, best, second,
+                 out.data() + begin);
+  };
+  assign_all(labels);
+  std::vector<double> previous(centers.size());
+  for (int it = 0; it < kMaxLloyd; ++it) {
+    previous = centers;
+    update_centers(p, labels, k, centers);
+    const double shift = center_shift(centers, previous, k, p.d);
+    if (shift == 0.0) break;  // same centers, same assignment
+    assign_all(next);
+    if (next == labels) break;
+    labels.swap(next);
+    if (shift <= tol) break;
+  }
+  return labels;
+}
+
+inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vector<double>& centers,
+                                       double tol) {
+  if (k == 1) return std::vector<std::int64_t>(p.n, 0);
+  return k <= 2 ? lloyd_plain(p, k, centers, tol) : lloyd_bounded(p, k, centers, tol);
+}
+
+constexpr std::size_t kSeedBlock = 2048;  // points per parallel chunk of the seeding passes
+
 // k-means++ seeding (one candidate per step) and Lloyd; returns labels.
-inline std::vector<std::int64_t> kmeans(const Points& p, std::size_t k, SplitMix64 rng) {
+inline std::vector<std::int64_t> kmeans(const Points& p, std::size_t k, SplitMix64 rng, double tol) {
   const std::size_t n = p.n, d = p.d;
   std::vector<double> centers(k * d), d2(n), tmp(n);
   auto set_center = [&](std::size_t c, std::size_t i) {
@@ -256,10 +487,16 @@ inline std::vector<std::int64_t> kmeans(const Points& p, std::size_t k, SplitMix
       index = std::min(static_cast<std::size_t>(u * static_cast<double>(n)), n - 1);
     }
     set_center(c, index);
-    sq_dist(p, centers.data() + c * d, 0, n, tmp.data());
-    for (std::size_t i = 0; i < n; ++i) d2[i] = std::min(d2[i], tmp[i]);
+    const std::int64_t n_blocks = static_cast<std::int64_t>((n + kSeedBlock - 1) / kSeedBlock);
+#pragma omp parallel for schedule(static) if (n * d > 200000)
+    for (std::int64_t b = 0; b < n_blocks; ++b) {
+      const std::size_t lo = static_cast<std::size_t>(b) * kSeedBlock;
+      const std::size_t hi = std::min(n, lo + kSeedBlock);
+      sq_dist(p, centers.data() + c * d, lo, hi, tmp.data() + lo);
+      for (std::size_t i = lo; i < hi; ++i) d2[i] = std::min(d2[i], tmp[i]);
+    }
   }
-  return lloyd(p, k, centers);
+  return lloyd(p, k, centers, tol);
 }
 
 struct Stats {
@@ -310,12 +547,12 @@ struct Result {
 
 // Z row-major (n x d), n >= 1. See the reference for the construction.
 inline Result build(const double* Z, std::size_t n, std::size_t d, std::size_t min_support,
-                    double prune_kappa, std::uint64_t seed) {
+                    double prune_kappa, std::uint64_t seed, double coarse_tol) {
   const Points points = gather(Z, d, all_rows(n));
   std::size_t k0 = static_cast<std::size_t>(std::sqrt(static_cast<double>(n)));
   while (k0 * k0 > n) --k0;
   while ((k0 + 1) * (k0 + 1) <= n) ++k0;
-  const std::vector<std::int64_t> coarse = kmeans(points, std::max<std::size_t>(k0, 1), SplitMix64(seed, 0));
+  const std::vector<std::int64_t> coarse = kmeans(points, std::max<std::size_t>(k0, 1), SplitMix64(seed, 0), coarse_tol);
   std::vector<Ball> balls(std::max<std::size_t>(k0, 1));
   for (std::size_t i = 0; i < n; ++i) balls[coarse[i]].members.push_back(static_cast<std::int64_t>(i));
   balls.erase(std::remove_if(balls.begin(), balls.end(), [](const Ball& b) { return b.members.empty(); }),
@@ -333,7 +570,7 @@ inline Result build(const double* Z, std::size_t n, std::size_t d, std::size_t m
       const Ball& ball = balls[b];
       if (ball.final || ball.members.size() < 2 * min_support) continue;
       const Points p = gather(Z, d, ball.members);
-      std::vector<std::int64_t> labels = kmeans(p, 2, SplitMix64(seed, ball.id));
+      std::vector<std::int64_t> labels = kmeans(p, 2, SplitMix64(seed, ball.id), 0.0);
       std::size_t size1 = 0;
       for (auto v : labels) size1 += static_cast<std::size_t>(v);
       const std::size_t size0 = p.n - size1;

@@ -21,17 +21,15 @@ namespace nearest {
 constexpr std::size_t kQueries = 4;  // queries per register tile
 constexpr std::size_t kTile = 8;     // centers per register tile
 
-typedef double v2d __attribute__((vector_size(16)));
-typedef double v4d __attribute__((vector_size(32)));
-
 // dots[q * kt + c] = Q[q] . C[c] for kQueries queries (row-major, zero-padded, d columns) and
 // the kt centers of CT (d x kt, zero-padded to a multiple of kTile): a register tile of
 // kQueries x kTile accumulators in vectors of V (W doubles), eight centers loaded per dimension.
-template <class V, std::size_t W>
+template <class Isa>
 __attribute__((always_inline)) inline void tile_dots_impl(const double* Q, std::size_t d,
                                                           const double* CT, std::size_t stride,
                                                           std::size_t kt, double* dots) {
-  constexpr std::size_t kVecs = kTile / W;
+  using V = typename Isa::V;
+  constexpr std::size_t W = Isa::W, kVecs = kTile / W;
   for (std::size_t g = 0; g < kt; g += kTile) {
     V acc[kQueries][kVecs] = {};
     for (std::size_t j = 0; j < d; ++j) {
@@ -39,8 +37,8 @@ __attribute__((always_inline)) inline void tile_dots_impl(const double* Q, std::
       for (std::size_t v = 0; v < kVecs; ++v)
         __builtin_memcpy(&cv[v], CT + j * stride + g + v * W, sizeof(V));
       for (std::size_t q = 0; q < kQueries; ++q) {
-        const V qv = V{} + Q[q * d + j];  // broadcast
-        for (std::size_t v = 0; v < kVecs; ++v) acc[q][v] += qv * cv[v];
+        const V qv = Isa::splat(Q + q * d + j);
+        for (std::size_t v = 0; v < kVecs; ++v) acc[q][v] = Isa::mul_add(qv, cv[v], acc[q][v]);
       }
     }
     for (std::size_t q = 0; q < kQueries; ++q)
@@ -55,7 +53,7 @@ constexpr std::size_t kBlockQueries = kBlockTiles * kQueries;
 
 // Nearest centers of nq <= kBlockQueries queries (qbuf: kBlockQueries x d, zero-padded)
 // against CT (d x kt). Written once, inlined into each instruction-set variant below.
-template <class V, std::size_t W>
+template <class Isa>
 __attribute__((always_inline)) inline void block_search(const double* qbuf, std::size_t nq,
                                                         std::size_t d, const double* CT,
                                                         std::size_t kt, const double* cc,
@@ -75,7 +73,7 @@ __attribute__((always_inline)) inline void block_search(const double* qbuf, std:
     const std::size_t width = std::min(kChunk, kt - c0);
     const std::size_t valid = std::min(width, k > c0 ? k - c0 : 0);
     for (std::size_t t = 0; t * kQueries < nq; ++t) {
-      tile_dots_impl<V, W>(qbuf + t * kQueries * d, d, CT + c0, kt, width, dots);
+      tile_dots_impl<Isa>(qbuf + t * kQueries * d, d, CT + c0, kt, width, dots);
       for (std::size_t r = 0; r < kQueries && t * kQueries + r < nq; ++r) {
         const std::size_t q = t * kQueries + r;
         const double norm = qq[q];
@@ -103,21 +101,21 @@ using BlockSearch = void (*)(const double*, std::size_t, std::size_t, const doub
 inline void block_search_base(const double* qbuf, std::size_t nq, std::size_t d, const double* CT,
                               std::size_t kt, const double* cc, std::size_t k, double* dots,
                               double* distances, std::int64_t* indices) {
-  block_search<v2d, 2>(qbuf, nq, d, CT, kt, cc, k, dots, distances, indices);
+  block_search<Vec128>(qbuf, nq, d, CT, kt, cc, k, dots, distances, indices);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
+#if defined(TSAD_X86_VARIANTS)
 __attribute__((target("avx2,fma"))) inline void block_search_avx2(
     const double* qbuf, std::size_t nq, std::size_t d, const double* CT, std::size_t kt,
     const double* cc, std::size_t k, double* dots, double* distances, std::int64_t* indices) {
-  block_search<v4d, 4>(qbuf, nq, d, CT, kt, cc, k, dots, distances, indices);
+  block_search<Avx2Fma>(qbuf, nq, d, CT, kt, cc, k, dots, distances, indices);
 }
 #endif
 
 // The widest variant this CPU runs: AVX2+FMA where present, else 128-bit vectors.
 inline BlockSearch pick_block_search() {
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return block_search_avx2;
+#if defined(TSAD_X86_VARIANTS)
+  if (cpu_has_avx2_fma()) return block_search_avx2;
 #endif
   return block_search_base;
 }

@@ -41,8 +41,9 @@ def _sq(X, i, c):
 
 
 @njit(cache=True)
-def _kmeans(X, k, state):
-    """k-means++ seeding then Lloyd (see the reference); returns labels (n,)."""
+def _kmeans(X, k, state, tol):
+    """k-means++ seeding then Lloyd (see the reference; ``tol`` the absolute shift
+    tolerance); returns labels (n,)."""
     n, d = X.shape
     centers = np.empty((k, d))
     first = min(int(_uniform(state) * n), n - 1)
@@ -72,7 +73,9 @@ def _kmeans(X, k, state):
     labels = _assign(X, centers)
     sums = np.empty((k, d))
     counts = np.empty(k, dtype=np.int64)
+    previous = np.empty((k, d))
     for _ in range(MAX_LLOYD):
+        previous[:] = centers
         sums[:] = 0.0
         counts[:] = 0
         for i in range(n):
@@ -88,6 +91,15 @@ def _kmeans(X, k, state):
         if np.array_equal(new, labels):
             break
         labels = new
+        shift = 0.0
+        for c in range(k):
+            acc = 0.0
+            for j in range(d):
+                diff = centers[c, j] - previous[c, j]
+                acc += diff * diff
+            shift += acc
+        if shift <= tol:
+            break
     return labels
 
 
@@ -144,9 +156,9 @@ def _stats(X):
 
 
 @njit(cache=True)
-def _build(Z, k0, min_support, prune_kappa, seed):
+def _build(Z, k0, min_support, prune_kappa, seed, coarse_tol):
     n = Z.shape[0]
-    owner = _kmeans(Z, k0, _stream(seed, np.uint64(0)))
+    owner = _kmeans(Z, k0, _stream(seed, np.uint64(0)), coarse_tol)
     # compact the coarse clusters (drop empty ones), keeping cluster order
     remap = np.full(k0, -1, dtype=np.int64)
     count = 0
@@ -180,7 +192,7 @@ def _build(Z, k0, min_support, prune_kappa, seed):
             accepted = False
             if not final[b] and members.size >= 2 * min_support:
                 X = Z[members]
-                labels = _kmeans(X, 2, _stream(seed, ids[b]))
+                labels = _kmeans(X, 2, _stream(seed, ids[b]), 0.0)
                 size1 = int(labels.sum())
                 size0 = members.size - size1
                 if min(size0, size1) >= min_support:
@@ -241,6 +253,7 @@ def _build(Z, k0, min_support, prune_kappa, seed):
     return centers[keep], radii[keep], sizes[keep], labels, n_balls
 
 
-def granular_balls(Z, min_support, prune_kappa, seed):
+def granular_balls(Z, min_support, prune_kappa, seed, coarse_tol=0.0):
     """Same contract as ``tsad_fast.kernels._numpy.granular.granular_balls``."""
-    return _build(Z, max(1, math.isqrt(Z.shape[0])), min_support, prune_kappa, np.uint64(seed))
+    return _build(Z, max(1, math.isqrt(Z.shape[0])), min_support, prune_kappa, np.uint64(seed),
+                  float(coarse_tol))

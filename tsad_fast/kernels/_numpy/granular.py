@@ -6,7 +6,9 @@ SplitMix64 streams keyed by (seed, ball id), so that the Numba and C++ versions 
 this construction bit for bit on any machine.
 
 * Coarse partition: k-means into k0 = floor(sqrt(n)) clusters (k-means++ seeding with one
-  candidate per step, then Lloyd until the assignment is stable or ``max_iter`` steps).
+  candidate per step, then Lloyd until the assignment is stable, or the total squared shift of
+  the centers in a step is at most ``tol`` (scikit-learn's rule; see ``shift_tolerance``), or
+  ``max_iter`` steps).
 * Splitting: in repeated passes, every ball with at least 2*min_support points is split by
   2-means (same seeding and Lloyd, its own stream); the split is kept iff both children have
   at least min_support points and (|B1| DM(B1) + |B2| DM(B2)) / |B| < DM(B), where DM is the mean
@@ -86,10 +88,25 @@ def assign(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
     return np.argmin(distances, axis=0)
 
 
-def lloyd(X: np.ndarray, centers: np.ndarray, max_iter: int = MAX_LLOYD) -> np.ndarray:
-    """Lloyd's iterations from ``centers``; an empty cluster keeps its center. Returns labels."""
+def shift_tolerance(X: np.ndarray, tol: float) -> float:
+    """scikit-learn's absolute tolerance: ``tol`` times the mean over columns of the column
+    variances of X (population variance; every sum in index order)."""
+    if tol == 0.0:
+        return 0.0
+    mean = mean_rows(X)
+    variances = np.array([seq_sum((X[:, j] - mean[j]) ** 2) / X.shape[0]
+                          for j in range(X.shape[1])])
+    return tol * seq_sum(variances) / X.shape[1]
+
+
+def lloyd(X: np.ndarray, centers: np.ndarray, max_iter: int = MAX_LLOYD,
+          tol: float = 0.0) -> np.ndarray:
+    """Lloyd's iterations from ``centers``; an empty cluster keeps its center. Stops when the
+    assignment is stable or when a step moved the centers by a total squared shift <= ``tol``
+    (absolute; 0 = only when stable). Returns labels."""
     labels = assign(X, centers)
     for _ in range(max_iter):
+        previous = centers
         centers = centers.copy()
         for c in range(centers.shape[0]):
             members = X[labels == c]
@@ -99,11 +116,17 @@ def lloyd(X: np.ndarray, centers: np.ndarray, max_iter: int = MAX_LLOYD) -> np.n
         if np.array_equal(new, labels):
             break
         labels = new
+        shift = np.zeros(centers.shape[0])  # per center, summed over dimensions in order
+        for j in range(centers.shape[1]):
+            diff = centers[:, j] - previous[:, j]
+            shift += diff * diff
+        if seq_sum(shift) <= tol:
+            break
     return labels
 
 
-def kmeans(X: np.ndarray, k: int, rng: SplitMix64) -> np.ndarray:
-    return lloyd(X, kmeans_pp(X, k, rng))
+def kmeans(X: np.ndarray, k: int, rng: SplitMix64, tol: float = 0.0) -> np.ndarray:
+    return lloyd(X, kmeans_pp(X, k, rng), tol=tol)
 
 
 def ball_stats(X: np.ndarray):
@@ -135,10 +158,11 @@ def try_split(Z: np.ndarray, members: np.ndarray, rng: SplitMix64, min_support: 
     return children
 
 
-def granular_balls(Z, min_support, prune_kappa, seed):
-    """Returns (centers (m, d), radii (m,), sizes (m,), labels (n,), n_before_pruning)."""
+def granular_balls(Z, min_support, prune_kappa, seed, coarse_tol=0.0):
+    """Returns (centers (m, d), radii (m,), sizes (m,), labels (n,), n_before_pruning).
+    ``coarse_tol``: the coarse k-means' absolute shift tolerance (``shift_tolerance``)."""
     n = Z.shape[0]
-    coarse = kmeans(Z, max(1, math.isqrt(n)), SplitMix64(seed, 0))
+    coarse = kmeans(Z, max(1, math.isqrt(n)), SplitMix64(seed, 0), tol=coarse_tol)
     balls = [np.flatnonzero(coarse == c) for c in range(coarse.max() + 1)]
     balls = [b for b in balls if b.size]
     ids = list(range(1, len(balls) + 1))
