@@ -4,11 +4,17 @@ installed), in the same run; indices must equal the anchor's.
 
     python -m pytest benchmarks/test_bench_nearest.py --benchmark-only
 """
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from tests.conftest import CPU_BACKENDS
+from tsad_fast import _backend
 from tsad_fast.kernels import nearest_center
+
+BACKENDS = CPU_BACKENDS + (["cuda"] if _backend.is_available("cuda") else [])
 
 GROUP = "nearest_center m=20000 k=1200 d=64"
 _ANCHOR = {}
@@ -44,7 +50,7 @@ def test_faiss(timed, data):
     timed(GROUP, "faiss-cpu IndexFlatL2 (float32)", run)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_tsad_fast(timed, data, backend):
     Q, C = data
     nearest_center(Q[:8], C, backend=backend)  # warm-up
@@ -52,3 +58,28 @@ def test_tsad_fast(timed, data, backend):
                        rounds=1 if backend == "numpy" else 5)
     if "indices" in _ANCHOR:
         np.testing.assert_array_equal(indices, _ANCHOR["indices"])
+
+
+_PEAK = """
+import resource, numpy as np
+from tsad_fast.kernels import nearest_center
+rng = np.random.default_rng(0)
+nearest_center(rng.normal(size=(64, 64)), rng.normal(size=(16, 64)), backend="cpp")
+Q, C = rng.normal(size=({m}, 64)), rng.normal(size=({k}, 64))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+nearest_center(Q, C, backend="cpp")
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+"""
+
+
+def test_peak_memory_cpp(full_size):
+    """The fused search never forms the m x k matrix (m * k * 8 bytes = 192 MB at full size)."""
+    if "cpp" not in CPU_BACKENDS:
+        pytest.skip("cpp backend not built")
+    m, k = (20_000, 1_200) if full_size else (2_000, 600)
+    out = subprocess.run([sys.executable, "-c", _PEAK.format(m=m, k=k)], check=True,
+                         capture_output=True, text=True)
+    peak_mb = float(out.stdout.strip())
+    print(f"\nnearest_center cpp peak resident growth at m={m}, k={k}: {peak_mb:.1f} MB "
+          f"(an m x k matrix would be {m * k * 8 / 2**20:.0f} MB)")
+    assert peak_mb < max(m * k * 8 / 2**20 / 4, 16.0)

@@ -181,3 +181,30 @@ def naive_vus(labels, score, window, n_thresholds=250):
         rocs.append(sum((fpr[k + 1] - fpr[k]) * (tpr[k + 1] + tpr[k]) / 2 for k in range(len(tpr) - 1)))
         prs.append(sum((tpr[k + 1] - tpr[k]) * prec[k] for k in range(len(prec))))
     return sum(rocs) / len(rocs), sum(prs) / len(prs)
+
+
+def naive_mv_mtf(X, edges, alpha, weights, scale):
+    """MV-MTF of X (n, c) given each variable's bin edges, following the paper's algorithm step
+    by step: bins by comparison with the edges, transition counts between every ordered pair of
+    variables over consecutive timestamps, row normalisation, then the weighted field."""
+    n, c = len(X), len(X[0])
+    bins = [[sum(1 for e in edges[u] if e < X[t][u]) for u in range(c)] for t in range(n)]
+    sizes = [len(edges[u]) + 1 for u in range(c)]
+    W = {}
+    for u in range(c):
+        for k in range(c):
+            counts = [[0.0] * sizes[k] for _ in range(sizes[u])]
+            for t in range(1, n):
+                counts[bins[t - 1][u]][bins[t][k]] += 1
+            for row in counts:
+                total = sum(row)
+                for b in range(len(row)):
+                    row[b] = row[b] / total if total else 0.0
+            W[u, k] = counts
+    F = np.zeros((n, c))
+    for t in range(n):
+        for u in range(c):
+            a = bins[t - 1][u] if t > 0 else bins[0][u]
+            cross = sum(weights[u][k] * W[u, k][a][bins[t][k]] for k in range(c) if k != u)
+            F[t, u] = scale * (alpha * W[u, u][a][bins[t][u]] + (1 - alpha) * cross)
+    return F

@@ -47,6 +47,16 @@ def as_float_array(value: Any, name: str, ndim: int = 1, min_length: int = 1) ->
     return arr
 
 
+def as_series(value: Any, name: str, min_length: int = 1) -> np.ndarray:
+    """A multivariate series as a finite float64 array (n, c); 1-D input is one channel."""
+    try:
+        ndim = np.ndim(value)
+    except Exception:  # ragged input: as_float_array names the problem
+        ndim = 2
+    arr = as_float_array(value, name, ndim=1 if ndim == 1 else 2, min_length=min_length)
+    return arr[:, None] if arr.ndim == 1 else arr
+
+
 def check_open_unit(value: Any, name: str) -> float:
     """A real number strictly between 0 and 1."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

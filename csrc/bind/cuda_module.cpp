@@ -3,9 +3,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "../cuda/mv_mtf_cuda.hpp"
 #include "../cuda/nearest_cuda.hpp"
 #include "../cuda/probe.hpp"
 #include "../cuda/vus_cuda.hpp"
+#include "mv_mtf_binding.hpp"
 #include "nearest_binding.hpp"
 #include "vus_binding.hpp"
 
@@ -25,4 +27,5 @@ PYBIND11_MODULE(_cuda, m) {
   tsad_fast::bind::def_kmeans_assign<&tsad_fast::cuda::kmeans_assign>(
       m, "k-means assignment on the GPU, labels equal to the CPU backends; see "
          "tsad_fast/kernels/kmeans.py.");
+  tsad_fast::bind::def_mv_mtf<&tsad_fast::cuda::mtf_transitions, &tsad_fast::cuda::mtf_field>(m);
 }

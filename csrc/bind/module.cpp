@@ -12,6 +12,7 @@ void bind_vus(py::module_& m);
 void bind_affiliation(py::module_& m);
 void bind_granular(py::module_& m);
 void bind_nearest(py::module_& m);
+void bind_mv_mtf(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tsad_fast compiled CPU kernels (C++17, pybind11)";
@@ -44,4 +45,5 @@ PYBIND11_MODULE(_core, m) {
   bind_affiliation(m);
   bind_granular(m);
   bind_nearest(m);
+  bind_mv_mtf(m);
 }

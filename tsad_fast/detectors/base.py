@@ -16,7 +16,7 @@ from typing import Any, Dict, Union
 
 import numpy as np
 
-from tsad_fast._validation import as_float_array
+from tsad_fast._validation import as_series
 
 _FORMAT = "tsad_fast.detector"
 _FORMAT_VERSION = 1
@@ -24,16 +24,6 @@ _FORMAT_VERSION = 1
 
 class NotFittedError(ValueError, AttributeError):
     """The detector is used before ``fit`` (same bases as scikit-learn's)."""
-
-
-def check_series(X, name: str = "X", min_length: int = 1) -> np.ndarray:
-    """``X`` as a finite float64 array (n, c); 1-D input is one channel."""
-    try:
-        ndim = np.ndim(X)
-    except Exception:  # ragged input: as_float_array names the problem
-        ndim = 2
-    arr = as_float_array(X, name, ndim=1 if ndim == 1 else 2, min_length=min_length)
-    return arr[:, None] if arr.ndim == 1 else arr
 
 
 def resolve_device(device: str) -> str:
@@ -71,7 +61,7 @@ class BaseDetector:
     def decision_function(self, X) -> np.ndarray:
         """Anomaly score per timestamp (n,) float64, higher = more anomalous."""
         self._check_fitted()
-        X = check_series(X)
+        X = as_series(X, "X")
         self._check_features(X)
         return self._score(X)
 

@@ -16,8 +16,8 @@ from typing import Any, Dict, List
 
 import numpy as np
 
-from tsad_fast._validation import check_int
-from tsad_fast.detectors.base import BaseDetector, check_series, resolve_device
+from tsad_fast._validation import as_series, check_int
+from tsad_fast.detectors.base import BaseDetector, resolve_device
 from tsad_fast.kernels import granular_balls, nearest_center, spot
 from tsad_fast.metrics.scores import three_sigma_threshold, window_scores_to_points
 
@@ -111,7 +111,7 @@ class GBOC(BaseDetector):
         import torch
 
         self._check_params()
-        X = check_series(X)
+        X = as_series(X, "X")
         n_windows = X.shape[0] - self.window + 1
         n_val = int(n_windows * self.validation_size) if n_windows > 0 else 0
         if n_windows - n_val < 2:
