@@ -60,7 +60,10 @@ def baseline_scores(name: str, train: np.ndarray, test: np.ndarray, seed: int) -
     raise ValueError(name)
 
 
-def evaluate_machine(path: Path, window: int, epochs: int, seed: int):
+METHODS = ("GBOC", "IsolationForest", "PCA", "KNN")
+
+
+def evaluate_machine(path: Path, window: int, epochs: int, seed: int, methods=METHODS):
     data = load_smd_npz(path)
     sliding = find_length_rank(data.test[:, 0], rank=1)
     rows = {}
@@ -71,15 +74,18 @@ def evaluate_machine(path: Path, window: int, epochs: int, seed: int):
         print(f"  {method:<16} VUS-PR {vus_pr:.4f}  VUS-ROC {vus_roc:.4f}  ({seconds:.1f} s)",
               flush=True)
 
-    start = time.perf_counter()
-    model = GBOC(window=window, epochs=epochs, seed=seed, verbose=0).fit(data.train)
-    record("GBOC", model.decision_function(data.test), time.perf_counter() - start)
-    rows["GBOC"].update(epochs=len(model.history_), n_balls=model.n_balls_)
-
+    if "GBOC" in methods:
+        start = time.perf_counter()
+        model = GBOC(window=window, epochs=epochs, seed=seed, verbose=0).fit(data.train)
+        record("GBOC", model.decision_function(data.test), time.perf_counter() - start)
+        rows["GBOC"].update(epochs=len(model.history_), n_balls=model.n_balls_)
+    baselines = [m for m in methods if m != "GBOC"]
+    if not baselines:
+        return {"slidingWindow": int(sliding), "methods": rows}
     scaler = Standardizer.fit(data.train)
     train_w = flat_windows(scaler.transform(data.train), window)
     test_w = flat_windows(scaler.transform(data.test), window)
-    for name in ("IsolationForest", "PCA", "KNN"):
+    for name in baselines:
         start = time.perf_counter()
         scores = window_scores_to_points(baseline_scores(name, train_w, test_w, seed), window)
         record(name, scores, time.perf_counter() - start)
@@ -107,14 +113,23 @@ def main(argv=None) -> int:
     parser.add_argument("--window", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=50, help="GBOC's epoch cap")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--methods", nargs="*", default=list(METHODS), choices=METHODS,
+                        help="methods to run; the others are taken from the JSON of --out "
+                             "when it exists (e.g. re-run GBOC only)")
     parser.add_argument("--out", type=Path, default=Path("tsad-fast-out/gboc_smd.md"))
     args = parser.parse_args(argv)
+    previous_file = args.out.with_suffix(".json")
+    previous = json.loads(previous_file.read_text()) if previous_file.exists() else {}
     results = {}
     for machine in args.machines:
         print(machine, flush=True)
         results[machine] = evaluate_machine(args.data_dir / f"{machine}.npz", args.window,
-                                            args.epochs, args.seed)
-    methods = ["GBOC", "IsolationForest", "PCA", "KNN"]
+                                            args.epochs, args.seed, args.methods)
+        kept = previous.get(machine, {}).get("methods", {})
+        for method in METHODS:
+            if method not in args.methods and method in kept:
+                results[machine]["methods"][method] = kept[method]
+    methods = [m for m in METHODS if all(m in r["methods"] for r in results.values())]
     table = markdown(results, methods)
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)

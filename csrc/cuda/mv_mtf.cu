@@ -29,8 +29,9 @@ __global__ void count_kernel(const std::int32_t* B, std::int64_t n, std::int64_t
 }
 
 __global__ void normalise_kernel(double* W, std::int64_t blocks, std::int64_t q) {
-  const std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
-  if (i < blocks) tsad_fast::mv_mtf::normalise_rows(W + i * q * q, q);
+  for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; i < blocks;
+       i += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
+    tsad_fast::mv_mtf::normalise_rows(W + i * q * q, q);
 }
 
 __global__ void field_kernel(const std::int32_t* B, std::int64_t n, std::int64_t c, const double* W,

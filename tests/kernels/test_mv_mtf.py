@@ -76,6 +76,20 @@ def test_bin_count_maximises_entropy_ties_to_the_smaller():
     np.testing.assert_allclose(ref.candidate_edges(np.arange(11.0), 5), [2, 4, 6, 8])
 
 
+@given(series, st.lists(st.integers(2, 14), min_size=1, max_size=5))
+def test_bin_choice_equals_the_brute_force(case, candidates):
+    X = make(*case)
+    edges = ref.bin_edges(X, candidates)
+    for u in range(X.shape[1]):
+        best, best_h = None, -np.inf
+        for q in sorted(set(candidates)):
+            e = ref.candidate_edges(X[:, u], q)
+            h = ref.entropy(np.searchsorted(e, X[:, u], side="left"))
+            if h > best_h:
+                best, best_h = e, h
+        np.testing.assert_array_equal(edges[u], best)
+
+
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
 def test_edge_cases(backend):
     const = np.c_[np.ones(50), np.arange(50.0) % 7]

@@ -49,6 +49,11 @@ class GBOC(BaseDetector):
     min_support, prune_kappa : the granular-ball rule's rho and kappa (SPEC 1.2)
     threshold : ``"3sigma"`` (mean + 3 std of the training scores) or ``"spot"`` (the SPOT
         extreme quantile of the training scores, risk ``spot_q``, initial level ``spot_level``)
+    monitor : the validation loss early stopping watches: ``"reconstruction"`` (the MSE part;
+        default) or ``"total"`` (the training objective). The granular-ball term falls as the
+        codes contract towards their centers, which are rebuilt every epoch, so it keeps
+        falling while the codes lose what separates anomalies; the reconstruction error does
+        not reward that collapse.
     device : ``"auto"``, ``"cpu"`` or ``"cuda"`` (resolved in ``fit``)
     seed : seeds the weights, the batch order and the ball construction
     verbose : 0 silences the per-epoch progress bar
@@ -63,8 +68,9 @@ class GBOC(BaseDetector):
                  lam: float = 0.5, lr: float = 1e-3, batch_size: int = 32, epochs: int = 50,
                  patience: int = 3, validation_size: float = 0.2, min_support: int = 8,
                  prune_kappa: float = 2.0, threshold: str = "3sigma", spot_q: float = 1e-3,
-                 spot_level: float = 0.98, device: str = "auto", seed: int = 2024,
-                 verbose: int = 1, backend: str = "auto"):
+                 spot_level: float = 0.98, monitor: str = "reconstruction",
+                 device: str = "auto", seed: int = 2024, verbose: int = 1,
+                 backend: str = "auto"):
         self.window = window
         self.hidden = hidden
         self.n_layers = n_layers
@@ -79,6 +85,7 @@ class GBOC(BaseDetector):
         self.threshold = threshold
         self.spot_q = spot_q
         self.spot_level = spot_level
+        self.monitor = monitor
         self.device = device
         self.seed = seed
         self.verbose = verbose
@@ -103,6 +110,8 @@ class GBOC(BaseDetector):
             raise ValueError(f"threshold must be '3sigma' or 'spot', got {self.threshold!r}")
         _check_real(self.spot_q, "spot_q", 0.0, 1.0, True, True)
         _check_real(self.spot_level, "spot_level", 0.0, 1.0, True, True)
+        if self.monitor not in ("reconstruction", "total"):
+            raise ValueError(f"monitor must be 'reconstruction' or 'total', got {self.monitor!r}")
         resolve_device(self.device)
 
     # --- training ----------------------------------------------------------------------------
@@ -163,19 +172,21 @@ class GBOC(BaseDetector):
             total, count = 0.0, 0
             for batch in torch.randperm(n_train, generator=order).split(self.batch_size):
                 x = train_windows[batch].to(device)
-                loss = self._loss(model, x, centers)
+                loss, _ = self._loss(model, x, centers)
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
                 total, count = total + loss.item() * len(batch), count + len(batch)
             train_loss = total / count
-            val_loss = self._mean_loss(model, val_windows, centers, device) if n_val else train_loss
+            checked = val_windows if n_val else train_windows
+            val_loss, val_rec = self._mean_loss(model, checked, centers, device)
             history.append({"epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss,
-                            "n_balls": int(balls.centers.shape[0])})
+                            "val_reconstruction": val_rec, "n_balls": int(balls.centers.shape[0])})
             bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}",
                             balls=history[-1]["n_balls"])
-            if val_loss < best:
-                best, best_state, stale = val_loss, copy.deepcopy(model.state_dict()), 0
+            watched = val_rec if self.monitor == "reconstruction" else val_loss
+            if watched < best:
+                best, best_state, stale = watched, copy.deepcopy(model.state_dict()), 0
             else:
                 stale += 1
                 if stale >= self.patience:
@@ -184,25 +195,28 @@ class GBOC(BaseDetector):
         return history
 
     def _loss(self, model, x, centers):
-        """``lam * mean ||z - nearest center||^2 + (1 - lam) * MSE(x, x_hat)``."""
+        """(``lam * mean ||z - nearest center||^2 + (1 - lam) * MSE(x, x_hat)``, the MSE)."""
         import torch
 
         z, reconstruction = model(x)
         nearest = torch.cdist(z.detach(), centers).argmin(dim=1)
         ball_loss = (z - centers[nearest]).pow(2).sum(dim=1).mean()
         rec_loss = torch.nn.functional.mse_loss(reconstruction, x)
-        return self.lam * ball_loss + (1.0 - self.lam) * rec_loss
+        return self.lam * ball_loss + (1.0 - self.lam) * rec_loss, rec_loss
 
-    def _mean_loss(self, model, windows, centers, device) -> float:
+    def _mean_loss(self, model, windows, centers, device):
+        """(mean objective, mean reconstruction MSE) over windows, without gradients."""
         import torch
 
         model.eval()
-        total = 0.0
+        total = rec = 0.0
         with torch.no_grad():
             for start in range(0, len(windows), _ENCODE_BATCH):
                 x = windows[start:start + _ENCODE_BATCH].contiguous().to(device)
-                total += self._loss(model, x, centers).item() * len(x)
-        return total / len(windows)
+                loss, rec_loss = self._loss(model, x, centers)
+                total += loss.item() * len(x)
+                rec += rec_loss.item() * len(x)
+        return total / len(windows), rec / len(windows)
 
     def _encode(self, windows, model=None, device=None) -> np.ndarray:
         """Latent codes (n_windows, hidden * n_layers) float64 of windows (n_windows, w, c)."""

@@ -19,10 +19,8 @@ import numpy as np
 MERGE_TOL = 1e-8
 
 
-def candidate_edges(x: np.ndarray, n_bins: int) -> np.ndarray:
-    """Quantile edges of one variable for ``n_bins`` bins: ``np.percentile(x, 100 q / n_bins)``
-    for q = 1 .. n_bins - 1, an edge within MERGE_TOL of the previous kept edge dropped."""
-    edges = np.percentile(x, [100.0 * q / n_bins for q in range(1, n_bins)])
+def merge_edges(edges: np.ndarray) -> np.ndarray:
+    """Edges in increasing order, each one within MERGE_TOL of the previous kept edge dropped."""
     kept = [edges[0]]
     for edge in edges[1:]:
         if edge - kept[-1] > MERGE_TOL:
@@ -30,22 +28,44 @@ def candidate_edges(x: np.ndarray, n_bins: int) -> np.ndarray:
     return np.array(kept)
 
 
+def candidate_edges(x: np.ndarray, n_bins: int) -> np.ndarray:
+    """Quantile edges of one variable for ``n_bins`` bins: ``np.percentile(x, 100 q / n_bins)``
+    for q = 1 .. n_bins - 1, merged (``merge_edges``)."""
+    return merge_edges(np.percentile(x, [100.0 * q / n_bins for q in range(1, n_bins)]))
+
+
 def entropy(bins: np.ndarray) -> float:
-    """Natural-log entropy of the bin frequencies."""
-    p = np.bincount(bins) / bins.size
+    """Natural-log entropy of the bin frequencies of bin indices (n,)."""
+    return entropy_of_counts(np.bincount(bins))
+
+
+def entropy_of_counts(counts: np.ndarray) -> float:
+    p = counts / counts.sum()
     p = p[p > 0]
     return float(-np.sum(p * np.log(p)))
 
 
 def bin_edges(X: np.ndarray, candidates: Sequence[int]) -> List[np.ndarray]:
-    """Per variable, the edges of the candidate bin count (in increasing order) whose bins have
-    the strictly highest entropy on X (n, c); ties keep the smaller count."""
+    """Per variable, the edges (``candidate_edges``) of the candidate bin count whose bins have
+    the strictly highest entropy on X (n, c); ties keep the smaller count.
+
+    Every percentile of every candidate comes from one ``np.percentile`` call over the whole
+    matrix, and a candidate's bin counts from its edges located in the sorted column (a value
+    x lies in bin i when edges[i-1] < x <= edges[i]), so no candidate costs O(n).
+    """
+    candidates = sorted(candidates)
+    levels = sorted({100.0 * q / n_bins for n_bins in candidates for q in range(1, n_bins)})
+    row = {level: i for i, level in enumerate(levels)}
+    quantiles = np.percentile(X, levels, axis=0)  # (len(levels), c)
+    ordered = np.sort(X, axis=0)
     chosen = []
     for u in range(X.shape[1]):
         best, best_h = None, -np.inf
-        for n_bins in sorted(candidates):
-            edges = candidate_edges(X[:, u], n_bins)
-            h = entropy(np.searchsorted(edges, X[:, u], side="left"))
+        for n_bins in candidates:
+            edges = merge_edges(quantiles[[row[100.0 * q / n_bins] for q in range(1, n_bins)], u])
+            at_most = np.searchsorted(ordered[:, u], edges, side="right")
+            counts = np.diff(np.concatenate([[0], at_most, [X.shape[0]]]))
+            h = entropy_of_counts(counts)
             if h > best_h:
                 best, best_h = edges, h
         chosen.append(best)
