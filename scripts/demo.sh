@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up, then run the main job: the build report and GBOC on the bundled SMD machine, printing
-# VUS-PR / VUS-ROC / F1 and writing tsad-fast-out/gboc_machine-3-4.png.
+# VUS-PR / VUS-ROC / F1 and writing tsad-fast-out/gboc_machine-1-6.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh demo

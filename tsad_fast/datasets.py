@@ -22,7 +22,7 @@ from typing import Optional, Union
 import numpy as np
 
 DATA_DIR = Path(__file__).with_name("data")
-BUNDLED_SMD = "machine-3-4"
+BUNDLED_SMD = "machine-1-6"
 _UCR_NAME = re.compile(r"^(\d+)_UCR_Anomaly_(.+)_(\d+)_(\d+)_(\d+)\.txt$")
 
 
@@ -128,8 +128,8 @@ def load_smd_npz(path: Union[str, Path]) -> LabelledSeries:
 
 
 def bundled_smd() -> LabelledSeries:
-    """The SMD machine shipped with the package (``BUNDLED_SMD``: train and test 23,687 x 38,
-    labels and interpretation labels)."""
+    """The SMD machine shipped with the package (``BUNDLED_SMD``: train 23,688 x 38,
+    test 23,689 x 38, labels and interpretation labels)."""
     return load_smd_npz(DATA_DIR / f"{BUNDLED_SMD}.npz")
 
 
