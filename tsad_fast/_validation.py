@@ -57,6 +57,19 @@ def as_series(value: Any, name: str, min_length: int = 1) -> np.ndarray:
     return arr[:, None] if arr.ndim == 1 else arr
 
 
+def as_points_and_centers(points: Any, centers: Any, points_name: str, centers_name: str):
+    """(points (m, d), centers (k >= 1, d)) as finite float64 arrays with the same d >= 1;
+    m may be 0."""
+    points = as_float_array(points, points_name, ndim=2, min_length=0)
+    centers = as_float_array(centers, centers_name, ndim=2, min_length=1)
+    if points.shape[1] != centers.shape[1]:
+        raise ValueError(f"{points_name} has {points.shape[1]} columns but {centers_name} has "
+                         f"{centers.shape[1]}")
+    if points.shape[1] == 0:
+        raise ValueError(f"{points_name} and {centers_name} have no columns")
+    return points, centers
+
+
 def check_open_unit(value: Any, name: str) -> float:
     """A real number strictly between 0 and 1."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

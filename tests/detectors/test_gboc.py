@@ -15,7 +15,8 @@ FAST = dict(window=16, hidden=8, n_layers=2, epochs=4, batch_size=64, verbose=0)
 
 
 def periodic(n, seed, anomaly=None):
-    """Three channels: two sines and noise; ``anomaly=(start, stop)`` shifts the first sine out of its range."""
+    """Three channels: two sines and noise; ``anomaly=(start, stop)`` shifts the first sine
+    out of its range."""
     rng = np.random.default_rng(seed)
     t = np.arange(n)
     X = np.c_[np.sin(2 * np.pi * t / 25), np.cos(2 * np.pi * t / 40), 0.1 * rng.normal(size=n)]

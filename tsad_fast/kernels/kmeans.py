@@ -12,7 +12,7 @@ import numpy as np
 
 from tsad_fast import _backend
 from tsad_fast._backend import to_host
-from tsad_fast._validation import as_float_array
+from tsad_fast._validation import as_points_and_centers
 
 _backend.register(
     "kmeans_assign",
@@ -27,12 +27,7 @@ def kmeans_assign(X, centers, backend: str = "auto") -> np.ndarray:
     """Labels (n,) int64: the index of the nearest row of ``centers`` (k >= 1, d) for each row
     of ``X`` (n, d) (n may be 0). GPU arrays (CuPy, CUDA torch) select ``cuda`` under "auto"."""
     _, run = _backend.resolve("kmeans_assign", backend, like=X)
-    X = as_float_array(to_host(X), "X", ndim=2, min_length=0)
-    centers = as_float_array(to_host(centers), "centers", ndim=2, min_length=1)
-    if X.shape[1] != centers.shape[1]:
-        raise ValueError(f"X has {X.shape[1]} columns but centers has {centers.shape[1]}")
-    if X.shape[1] == 0:
-        raise ValueError("X and centers have no columns")
+    X, centers = as_points_and_centers(to_host(X), to_host(centers), "X", "centers")
     if X.shape[0] == 0:
         return np.empty(0, dtype=np.int64)
     return np.asarray(run(X, centers), dtype=np.int64)

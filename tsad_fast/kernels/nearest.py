@@ -15,7 +15,7 @@ import numpy as np
 
 from tsad_fast import _backend
 from tsad_fast._backend import to_host
-from tsad_fast._validation import as_float_array
+from tsad_fast._validation import as_points_and_centers
 
 _backend.register(
     "nearest_center",
@@ -33,12 +33,7 @@ def nearest_center(Q, C, backend: str = "auto") -> Tuple[np.ndarray, np.ndarray]
     GPU arrays (CuPy, CUDA torch) select ``cuda`` under "auto"; results come back as NumPy.
     """
     _, run = _backend.resolve("nearest_center", backend, like=Q)
-    Q = as_float_array(to_host(Q), "Q", ndim=2, min_length=0)
-    C = as_float_array(to_host(C), "C", ndim=2, min_length=1)
-    if Q.shape[1] != C.shape[1]:
-        raise ValueError(f"Q has {Q.shape[1]} columns but C has {C.shape[1]}")
-    if Q.shape[1] == 0:
-        raise ValueError("Q and C have no columns")
+    Q, C = as_points_and_centers(to_host(Q), to_host(C), "Q", "C")
     if Q.shape[0] == 0:
         return np.empty(0), np.empty(0, dtype=np.int64)
     return run(Q, C)

@@ -117,18 +117,20 @@ inline void keep_two(double dist, std::int64_t c, double& best, double& second, 
   }
 }
 
-// Exhaustive canonical search of points [begin, begin + len) (len <= kBlock) among k centers
-// (k x d, row-major): the nearest center (ties: lowest index) and the best and second-best
-// squared distances. Register tiles of kTileCenters centers x 2 vectors of points; every
-// distance is still the canonical sum over j in order, so the result does not depend on the
-// tiling or the vector width.
+// Visits every (point, center) pair of points [begin, begin + len) (len <= kBlock) and k
+// centers (k x d, row-major) in register tiles of kTileCenters centers x 2 vectors of points,
+// in increasing center order, and keeps each point's nearest center (ties: lowest index) and
+// its two smallest values: the canonical squared distance (Dot = false: the sum over j in order
+// of (x_j - c_j)^2, so the result does not depend on the tiling or the vector width), or the
+// dot form ||x||^2 - 2 x.c + ||c||^2 with multiply-adds (Dot = true; xx and cnorm the norms).
 constexpr std::size_t kTileCenters = 4;
 
-template <class Isa>
-__attribute__((always_inline)) inline void scan_block_impl(const Points& p, const double* centers,
-                                                           std::size_t k, std::size_t begin,
-                                                           std::size_t len, double* best,
-                                                           double* second, std::int64_t* arg) {
+template <class Isa, bool Dot>
+__attribute__((always_inline)) inline void scan_tiles(const Points& p, const double* centers,
+                                                      const double* cnorm, const double* xx,
+                                                      std::size_t k, std::size_t begin,
+                                                      std::size_t len, double* best,
+                                                      double* second, std::int64_t* arg) {
   using V = typename Isa::V;
   constexpr std::size_t W = Isa::W, kPoints = 2 * W;
   const std::size_t d = p.d;
@@ -145,15 +147,20 @@ __attribute__((always_inline)) inline void scan_block_impl(const Points& p, cons
       if (np == kPoints && nc == kTileCenters) {
         V acc[kTileCenters][2] = {};
         for (std::size_t j = 0; j < d; ++j) {
-          V x0, x1;
+          V x[2];
           const double* col = p.x.data() + j * p.n + begin + t0;
-          __builtin_memcpy(&x0, col, sizeof(V));
-          __builtin_memcpy(&x1, col + W, sizeof(V));
+          __builtin_memcpy(&x[0], col, sizeof(V));
+          __builtin_memcpy(&x[1], col + W, sizeof(V));
           for (std::size_t c = 0; c < kTileCenters; ++c) {
             const V cj = Isa::splat(tile + c * d + j);
-            const V e0 = x0 - cj, e1 = x1 - cj;
-            acc[c][0] += e0 * e0;
-            acc[c][1] += e1 * e1;
+            for (std::size_t v = 0; v < 2; ++v) {
+              if constexpr (Dot) {
+                acc[c][v] = Isa::mul_add(x[v], cj, acc[c][v]);
+              } else {
+                const V e = x[v] - cj;
+                acc[c][v] += e * e;
+              }
+            }
           }
         }
         for (std::size_t c = 0; c < kTileCenters; ++c) {
@@ -162,14 +169,35 @@ __attribute__((always_inline)) inline void scan_block_impl(const Points& p, cons
         }
       } else {
         for (std::size_t c = 0; c < nc; ++c)
-          for (std::size_t t = 0; t < np; ++t) dist[c][t] = sq_point(p, begin + t0 + t, tile + c * d);
+          for (std::size_t t = 0; t < np; ++t) {
+            if constexpr (Dot) {
+              double dot = 0.0;
+              for (std::size_t j = 0; j < d; ++j) dot += p.at(begin + t0 + t, j) * tile[c * d + j];
+              dist[c][t] = dot;
+            } else {
+              dist[c][t] = sq_point(p, begin + t0 + t, tile + c * d);
+            }
+          }
       }
       for (std::size_t t = 0; t < np; ++t)
-        for (std::size_t c = 0; c < nc; ++c)
-          keep_two(dist[c][t], static_cast<std::int64_t>(c0 + c), best[t0 + t], second[t0 + t],
+        for (std::size_t c = 0; c < nc; ++c) {
+          double value = dist[c][t];
+          if constexpr (Dot) value = distance::sq_from_dot(xx[t0 + t], value, cnorm[c0 + c]);
+          keep_two(value, static_cast<std::int64_t>(c0 + c), best[t0 + t], second[t0 + t],
                    arg[t0 + t]);
+        }
     }
   }
+}
+
+// Exhaustive canonical search: the nearest center and the best and second-best canonical
+// squared distances of each point.
+template <class Isa>
+__attribute__((always_inline)) inline void scan_block_impl(const Points& p, const double* centers,
+                                                           std::size_t k, std::size_t begin,
+                                                           std::size_t len, double* best,
+                                                           double* second, std::int64_t* arg) {
+  scan_tiles<Isa, false>(p, centers, nullptr, nullptr, k, begin, len, best, second, arg);
 }
 
 using ScanBlock = void (*)(const Points&, const double*, std::size_t, std::size_t, std::size_t,
@@ -214,56 +242,14 @@ template <class Isa>
 __attribute__((always_inline)) inline void certified_scan_impl(
     const Points& p, const double* centers, const double* cnorm, double cmax, std::size_t k,
     std::size_t begin, std::size_t len, double* best, double* second, std::int64_t* arg) {
-  using V = typename Isa::V;
-  constexpr std::size_t W = Isa::W, kPoints = 2 * W;
   const std::size_t d = p.d;
   double xx[kBlock];
-  for (std::size_t t = 0; t < len; ++t) {
-    xx[t] = 0.0;
-    best[t] = second[t] = std::numeric_limits<double>::infinity();
-    arg[t] = 0;
-  }
+  for (std::size_t t = 0; t < len; ++t) xx[t] = 0.0;
   for (std::size_t j = 0; j < d; ++j) {
     const double* col = p.x.data() + j * p.n + begin;
     for (std::size_t t = 0; t < len; ++t) xx[t] += col[t] * col[t];
   }
-  double dist[kTileCenters][kPoints];
-  for (std::size_t c0 = 0; c0 < k; c0 += kTileCenters) {
-    const std::size_t nc = std::min(kTileCenters, k - c0);
-    const double* tile = centers + c0 * d;
-    for (std::size_t t0 = 0; t0 < len; t0 += kPoints) {
-      const std::size_t np = std::min(kPoints, len - t0);
-      if (np == kPoints && nc == kTileCenters) {
-        V acc[kTileCenters][2] = {};
-        for (std::size_t j = 0; j < d; ++j) {
-          V x0, x1;
-          const double* col = p.x.data() + j * p.n + begin + t0;
-          __builtin_memcpy(&x0, col, sizeof(V));
-          __builtin_memcpy(&x1, col + W, sizeof(V));
-          for (std::size_t c = 0; c < kTileCenters; ++c) {
-            const V cj = Isa::splat(tile + c * d + j);
-            acc[c][0] = Isa::mul_add(x0, cj, acc[c][0]);
-            acc[c][1] = Isa::mul_add(x1, cj, acc[c][1]);
-          }
-        }
-        for (std::size_t c = 0; c < kTileCenters; ++c) {
-          __builtin_memcpy(dist[c], &acc[c][0], sizeof(V));
-          __builtin_memcpy(dist[c] + W, &acc[c][1], sizeof(V));
-        }
-      } else {
-        for (std::size_t c = 0; c < nc; ++c)
-          for (std::size_t t = 0; t < np; ++t) {
-            double dot = 0.0;
-            for (std::size_t j = 0; j < d; ++j) dot += p.at(begin + t0 + t, j) * tile[c * d + j];
-            dist[c][t] = dot;
-          }
-      }
-      for (std::size_t t = 0; t < np; ++t)
-        for (std::size_t c = 0; c < nc; ++c)
-          keep_two(distance::sq_from_dot(xx[t0 + t], dist[c][t], cnorm[c0 + c]),
-                   static_cast<std::int64_t>(c0 + c), best[t0 + t], second[t0 + t], arg[t0 + t]);
-    }
-  }
+  scan_tiles<Isa, true>(p, centers, cnorm, xx, k, begin, len, best, second, arg);
   for (std::size_t t = 0; t < len; ++t) {
     const double r = std::sqrt(xx[t]) + cmax;
     const double err = 8.0 * kUnitRoundoff * static_cast<double>(d + 4) * r * r;

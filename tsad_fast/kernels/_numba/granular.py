@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from tsad_fast.kernels._numpy.granular import MAX_LLOYD
 
@@ -118,23 +118,9 @@ def _assign(X, centers):
     return labels
 
 
-@njit(cache=True, parallel=True)
-def _assign_parallel(X, centers, labels):
-    for i in prange(X.shape[0]):
-        best = _sq(X, i, centers[0])
-        labels[i] = 0
-        for c in range(1, centers.shape[0]):
-            dist = _sq(X, i, centers[c])
-            if dist < best:
-                best = dist
-                labels[i] = c
-
-
 def kmeans_assign(X, centers):
     """Same contract as ``tsad_fast.kernels._numpy.granular.assign``."""
-    labels = np.empty(X.shape[0], dtype=np.int64)
-    _assign_parallel(X, centers, labels)
-    return labels
+    return _assign(X, centers)
 
 
 @njit(cache=True)
