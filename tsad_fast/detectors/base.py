@@ -83,7 +83,8 @@ class BaseDetector:
             "format": _FORMAT,
             "format_version": _FORMAT_VERSION,
             "class": type(self).__name__,
-            "params": self.get_params(),
+            "params": {k: list(v) if isinstance(v, range) else v
+                       for k, v in self.get_params().items()},
             "state": self._state(),
         }
         torch.save(payload, str(path))

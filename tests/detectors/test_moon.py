@@ -1,0 +1,98 @@
+"""Moon: the network's shapes and OS-CNN channel rule, the detector contract on seeded data,
+persistence, bad input."""
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from tsad_fast import Moon  # noqa: E402
+from tsad_fast.detectors import NotFittedError  # noqa: E402
+from tsad_fast.metrics import auc_roc  # noqa: E402
+from tsad_fast.nn.multimodal_cnn import MultimodalCNN, os_channels, os_kernel_sizes  # noqa: E402
+
+SMALL = dict(os_budget=(64, 2048), epochs=4, batch_size=32, verbose=0)
+
+
+def test_os_cnn_rule():
+    assert os_kernel_sizes(38) == [1, 2, 3, 5, 7]  # RF = 9.5
+    assert os_kernel_sizes(4) == [1] and os_kernel_sizes(1000)[-1] == 89  # RF capped at 89
+    assert os_channels([1, 2, 3, 5, 7]) == (56, 45, 280)  # 1024 // 18, 229376 // (280 * 18)
+
+
+def test_network_shapes_and_shared_blocks():
+    net = MultimodalCNN(12, budget=(64, 2048))
+    logits = net(torch.randn(5, 12), torch.rand(5, 12))
+    assert logits.shape == (5, 2)
+    # one set of convolution weights serves both modalities; attention weights get gradients
+    logits.sum().backward()
+    assert net.query.weight.grad is not None and net.query.weight.grad.abs().sum() > 0
+    assert net.blocks[0].layer.convs[0].weight.grad is not None
+
+
+def labelled(n, c, seed):
+    rng = np.random.default_rng(seed)
+    X = 0.3 * rng.normal(size=(n, c))
+    y = np.zeros(n, dtype=int)
+    for start in range(50, n - 20, 120):
+        X[start:start + 12, start % c] += 3.0
+        y[start:start + 12] = 1
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = labelled(900, 8, 0)
+    return Moon(**SMALL).fit(X, y), X, y
+
+
+def test_contract_and_detection(fitted):
+    model, X, y = fitted
+    assert model.decision_scores_.shape == (900,) and model.threshold_ == 0.5
+    assert np.all((model.decision_scores_ >= 0) & (model.decision_scores_ <= 1))
+    np.testing.assert_array_equal(model.labels_, model.decision_scores_ > 0.5)
+    Xt, yt = labelled(600, 8, 1)
+    scores = model.decision_function(Xt)
+    assert auc_roc(yt, scores) > 0.9
+    np.testing.assert_array_equal(scores, model.decision_function(Xt))
+    assert model.predict(Xt).shape == (600,)
+
+
+def test_seeded():
+    X, y = labelled(300, 5, 2)
+    a = Moon(**{**SMALL, "epochs": 1}).fit(X, y).decision_scores_
+    b = Moon(**{**SMALL, "epochs": 1}).fit(X, y).decision_scores_
+    np.testing.assert_array_equal(a, b)
+
+
+def test_save_load(fitted, tmp_path):
+    model, X, _ = fitted
+    model.save(tmp_path / "moon.pt")
+    again = Moon.load(tmp_path / "moon.pt")
+    np.testing.assert_array_equal(again.decision_function(X[:100]), model.decision_function(X[:100]))
+
+
+@pytest.mark.parametrize("y, error, match", [
+    (None, TypeError, "supervised"),
+    (np.zeros(300), ValueError, "both normal"),
+    (np.ones(300), ValueError, "both normal"),
+    (np.r_[np.zeros(299), 2.0], ValueError, "only 0 and 1"),
+    (np.zeros(10), ValueError, "labels for"),
+])
+def test_bad_labels(y, error, match):
+    X, _ = labelled(300, 4, 3)
+    with pytest.raises(error, match=match):
+        Moon(**SMALL).fit(X, y)
+
+
+def test_bad_input_and_params(fitted):
+    model, X, y = fitted
+    with pytest.raises(ValueError, match="channels"):
+        model.decision_function(X[:, :3])
+    with pytest.raises(ValueError, match="X"):
+        Moon(**SMALL).fit(np.full((20, 2), np.nan), np.r_[np.zeros(10), np.ones(10)])
+    with pytest.raises(ValueError, match="os_budget"):
+        Moon(**{**SMALL, "os_budget": (0, 10)}).fit(X, y)
+    with pytest.raises(ValueError, match="lr"):
+        Moon(**{**SMALL, "lr": -1.0}).fit(X, y)
+    with pytest.raises(NotFittedError):
+        Moon().decision_function(X)

@@ -1,0 +1,171 @@
+"""Moon (SPEC 2.2): supervised per-timestamp classification of a multivariate series from two
+modalities, the raw rows and their MV-MTF rows (:class:`tsad_fast.kernels.MVMTF`, learned on
+the training data and applied to new data), by the Multimodal-CNN of
+:mod:`tsad_fast.nn.multimodal_cnn`. The cross-modal attention is trained with the rest (the
+published code creates it after the optimizer, so it never learns).
+
+Not yet here: the SHAP explainer, anomaly reports and anomaly types (issue 5).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Dict
+
+import numpy as np
+
+from tsad_fast._validation import as_float_array, as_series, check_int
+from tsad_fast.detectors.base import BaseDetector, resolve_device
+from tsad_fast.kernels.mv_mtf import MVMTF
+
+_BATCH_EVAL = 2048
+
+
+class Moon(BaseDetector):
+    """Moon detector (PyOD/TSB-AD contract, supervised: ``fit(X, y)``).
+
+    Parameters
+    ----------
+    alpha, bins : MV-MTF's own-transition weight and candidate bin counts (SPEC 1.1)
+    os_budget : OS-CNN's parameter budgets of its first two layers, which set the channel
+        counts (SPEC 2.2: 1024 and 229376); smaller values give a smaller network
+    epochs, batch_size, lr : Adam training of the cross-entropy
+    device : ``"auto"``, ``"cpu"`` or ``"cuda"`` (resolved in ``fit``)
+    seed : seeds the weights and the batch order
+    verbose : 0 silences the per-epoch progress bar
+    backend : kernel backend of the MV-MTF conversion
+
+    ``decision_function(X)`` is the anomaly probability of each timestamp; ``threshold_`` is
+    0.5 (the classifier's decision).
+    """
+
+    def __init__(self, alpha: float = 0.9, bins=range(6, 12), os_budget=(1024, 229376),
+                 epochs: int = 5, batch_size: int = 64, lr: float = 1e-3, device: str = "auto",
+                 seed: int = 2024, verbose: int = 1, backend: str = "auto"):
+        self.alpha = alpha
+        self.bins = bins
+        self.os_budget = os_budget
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.device = device
+        self.seed = seed
+        self.verbose = verbose
+        self.backend = backend
+
+    def _check_params(self) -> None:
+        check_int(self.epochs, "epochs", 1)
+        check_int(self.batch_size, "batch_size", 1)
+        check_int(self.seed, "seed", 0)
+        check_int(self.verbose, "verbose", 0)
+        self._budget()
+        if isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or \
+                not (math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"lr must be a positive number, got {self.lr!r}")
+        resolve_device(self.device)
+
+    def _budget(self):
+        budget = tuple(self.os_budget)
+        if len(budget) != 2 or any(isinstance(b, bool) or not isinstance(b, (int, np.integer))
+                                   or b < 1 for b in budget):
+            raise ValueError(f"os_budget must be two positive integers, got {self.os_budget!r}")
+        return budget
+
+    def fit(self, X, y=None) -> "Moon":
+        """Train on X (n, c) with labels y (n,) of 0/1, both classes present."""
+        import torch
+        from tqdm.auto import tqdm
+
+        from tsad_fast.nn.multimodal_cnn import MultimodalCNN
+
+        self._check_params()
+        X = as_series(X, "X", min_length=2)
+        if y is None:
+            raise TypeError("Moon is supervised: fit(X, y) needs the labels y")
+        y = as_float_array(y, "y")
+        if y.size != X.shape[0]:
+            raise ValueError(f"y has {y.size} labels for {X.shape[0]} rows of X")
+        if not np.isin(y, (0.0, 1.0)).all():
+            raise ValueError("y must hold only 0 and 1")
+        if y.min() == y.max():
+            raise ValueError("y must contain both normal (0) and anomalous (1) timestamps")
+        self.n_features_in_ = X.shape[1]
+        self.mvmtf_ = MVMTF(alpha=self.alpha, bins=self.bins, backend=self.backend).fit(X)
+        raw, mtf = self._inputs(X)
+        target = torch.from_numpy(y.astype(np.int64))
+        self.device_ = resolve_device(self.device)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.seed)
+            model = MultimodalCNN(self.n_features_in_, self._budget()).to(self.device_)
+        optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
+        order = torch.Generator().manual_seed(self.seed)
+        self.history_ = []
+        bar = tqdm(range(self.epochs), desc="Moon", unit="epoch", disable=self.verbose == 0)
+        for epoch in bar:
+            model.train()
+            total = 0.0
+            for batch in torch.randperm(len(target), generator=order).split(self.batch_size):
+                if len(batch) < 2:  # batch normalisation needs two samples
+                    continue
+                logits = model(raw[batch].to(self.device_), mtf[batch].to(self.device_))
+                loss = torch.nn.functional.cross_entropy(logits, target[batch].to(self.device_))
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                total += loss.item() * len(batch)
+            self.history_.append({"epoch": epoch + 1, "train_loss": total / len(target)})
+            bar.set_postfix(loss=f"{total / len(target):.4f}")
+        self.model_ = model.eval()
+        self.threshold_ = 0.5
+        self.decision_scores_ = self._score(X)
+        self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
+        return self
+
+    def _inputs(self, X: np.ndarray):
+        """(raw rows, MV-MTF rows) as float32 tensors (n, c)."""
+        import torch
+
+        return (torch.from_numpy(X.astype(np.float32)),
+                torch.from_numpy(self.mvmtf_.transform(X).astype(np.float32)))
+
+    def _score(self, X: np.ndarray) -> np.ndarray:
+        import torch
+
+        raw, mtf = self._inputs(X)
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(raw), _BATCH_EVAL):
+                logits = self.model_(raw[start:start + _BATCH_EVAL].to(self.device_),
+                                     mtf[start:start + _BATCH_EVAL].to(self.device_))
+                out.append(torch.softmax(logits, dim=1)[:, 1].cpu())
+        return torch.cat(out).double().numpy()
+
+    # --- persistence -------------------------------------------------------------------------
+    def _state(self) -> Dict[str, Any]:
+        import torch
+
+        return {
+            "model": self.model_.state_dict(),
+            "n_features_in": self.n_features_in_,
+            "edges": [torch.from_numpy(e) for e in self.mvmtf_.edges_],
+            "transitions": torch.from_numpy(self.mvmtf_.transitions_),
+            "decision_scores": torch.from_numpy(self.decision_scores_),
+            "history": self.history_,
+        }
+
+    def _restore(self, state: Dict[str, Any]) -> None:
+        from tsad_fast.nn.multimodal_cnn import MultimodalCNN
+
+        self.n_features_in_ = int(state["n_features_in"])
+        self.mvmtf_ = MVMTF(alpha=self.alpha, bins=self.bins, backend=self.backend)
+        self.mvmtf_.edges_ = [e.numpy() for e in state["edges"]]
+        self.mvmtf_.n_bins_ = np.array([e.size + 1 for e in self.mvmtf_.edges_], dtype=np.int32)
+        self.mvmtf_.transitions_ = state["transitions"].numpy()
+        self.mvmtf_.n_features_in_ = self.n_features_in_
+        self.device_ = resolve_device(self.device)
+        self.model_ = MultimodalCNN(self.n_features_in_, self._budget())
+        self.model_.load_state_dict(state["model"])
+        self.model_.to(self.device_).eval()
+        self.threshold_ = 0.5
+        self.decision_scores_ = state["decision_scores"].numpy()
+        self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
+        self.history_ = list(state["history"])
