@@ -183,7 +183,7 @@ class GBOC(BaseDetector):
             history.append({"epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss,
                             "val_reconstruction": val_rec, "n_balls": int(balls.centers.shape[0])})
             bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}",
-                            balls=history[-1]["n_balls"])
+                            val_rec=f"{val_rec:.4f}", balls=history[-1]["n_balls"])
             watched = val_rec if self.monitor == "reconstruction" else val_loss
             if watched < best:
                 best, best_state, stale = watched, copy.deepcopy(model.state_dict()), 0
