@@ -96,3 +96,38 @@ def test_bad_input_and_params(fitted):
         Moon(**{**SMALL, "lr": -1.0}).fit(X, y)
     with pytest.raises(NotFittedError):
         Moon().decision_function(X)
+
+
+def test_explain_finds_the_shifted_variable(fitted):
+    model, _, _ = fitted
+    Xt, yt = labelled(600, 8, 1)
+    start = 50 + 120 * 2  # a labelled segment: variable start % 8 is shifted by +3
+    t = start + 5
+    assert yt[t] == 1
+    exp = model.explain(Xt, t, n_coalitions=None)
+    assert exp.contributions.shape == exp.raw_shap.shape == exp.mtf_shap.shape == (8,)
+    assert exp.ranking[0] == start % 8
+    np.testing.assert_array_equal(exp.ranking, np.argsort(-exp.contributions, kind="stable"))
+    fused = 0.8 * exp.raw_shap + 0.2 * exp.raw_shap.sum() * exp.mtf_shap / 8
+    np.testing.assert_allclose(exp.contributions, fused, rtol=1e-12)
+    # the raw part is exact Kernel SHAP: it adds up to f(x) - mean f(background)
+    raw, mtf = model._inputs(Xt)
+    background = torch.from_numpy(model.background_.astype(np.float32))
+
+    def prob(raw_rows):
+        with torch.no_grad():
+            logits = model.model_(raw_rows, mtf[t].expand(len(raw_rows), -1))
+        return torch.softmax(logits, 1)[:, 1].double().numpy()
+
+    assert exp.raw_shap.sum() == pytest.approx(prob(raw[t:t + 1])[0] - prob(background).mean(),
+                                               abs=1e-6)
+    assert exp.score == pytest.approx(model.decision_function(Xt)[t], abs=1e-6)
+    assert len(model.explain(Xt, [t, t + 1], n_coalitions=64)) == 2
+
+
+def test_explain_bad_input(fitted):
+    model, X, _ = fitted
+    with pytest.raises(ValueError, match="t must be"):
+        model.explain(X, len(X))
+    with pytest.raises(ValueError, match="omega"):
+        model.explain(X, 0, omega=2.0)
