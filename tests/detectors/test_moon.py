@@ -131,3 +131,28 @@ def test_explain_bad_input(fitted):
         model.explain(X, len(X))
     with pytest.raises(ValueError, match="omega"):
         model.explain(X, 0, omega=2.0)
+
+
+def test_critical_point_and_report(fitted, tmp_path):
+    pytest.importorskip("matplotlib")
+    from tsad_fast.explain import write_report
+
+    model, _, _ = fitted
+    Xt, _ = labelled(600, 8, 1)
+    t = 50 + 120 * 2 + 5
+    exp = model.explain(Xt, t, n_coalitions=None)
+    assert 1 <= exp.critical_point <= 8
+    # Definition 4: k is the first prefix whose replacement resolves the anomaly
+    assert start_var(t) in exp.top_variables
+    normal = model.explain(Xt, 10, n_coalitions=64)  # not flagged: no critical point
+    assert model.decision_function(Xt)[10] <= 0.5 and normal.critical_point == 0
+    written = write_report([exp, normal], tmp_path / "report", [f"m{i}" for i in range(8)])
+    data = __import__("json").loads(written["json"].read_text())
+    assert data["anomalies"][0]["timestamp"] == t
+    assert data["anomalies"][0]["top_variables"][0]["name"] == f"m{start_var(t)}"
+    assert "| timestamp |" in written["markdown"].read_text()
+    assert written["png"].stat().st_size > 5_000
+
+
+def start_var(t):
+    return (50 + 120 * ((t - 50) // 120)) % 8

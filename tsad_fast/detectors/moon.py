@@ -30,7 +30,9 @@ _N_BACKGROUND = 10  # normal training rows kept as the explainer's reference
 class Explanation:
     """Why timestamp ``t`` scored ``score``: ``contributions`` (c,) the fused s_v, ``ranking``
     (c,) variable indices by decreasing contribution, ``raw_shap`` (c,) Kernel SHAP of the raw
-    row, ``mtf_shap`` (c,) expected gradients of the MV-MTF row."""
+    row, ``mtf_shap`` (c,) expected gradients of the MV-MTF row, ``critical_point`` k (Definition
+    4: replacing the first k ranked variables by a normal reference makes the model say normal;
+    c when nothing short of all does; 0 when the timestamp is not flagged)."""
 
     t: int
     score: float
@@ -38,6 +40,18 @@ class Explanation:
     ranking: np.ndarray
     raw_shap: np.ndarray
     mtf_shap: np.ndarray
+    critical_point: int
+
+    @property
+    def top_variables(self) -> np.ndarray:
+        """The variables that cause the anomaly: the first ``critical_point`` of the ranking."""
+        return self.ranking[:self.critical_point]
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"timestamp": self.t, "score": self.score, "critical_point": self.critical_point,
+                "top_variables": [{"variable": int(v), "contribution": float(self.contributions[v])}
+                                  for v in self.top_variables],
+                "ranking": self.ranking.tolist(), "contributions": self.contributions.tolist()}
 
 
 class Moon(BaseDetector):
@@ -212,8 +226,34 @@ class Moon(BaseDetector):
         c = self.n_features_in_
         fused = omega * raw_shap + (1.0 - omega) * raw_shap.sum() * mtf_shap / c
         score = float(prob(raw_all[t:t + 1], mtf_all[t:t + 1])[0])
-        return Explanation(int(t), score, fused, np.argsort(-fused, kind="stable"), raw_shap,
-                           mtf_shap)
+        ranking = np.argsort(-fused, kind="stable")
+        k = self._critical_point(X, int(t), ranking, prob) if score > self.threshold_ else 0
+        return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, k)
+
+    def _critical_point(self, X: np.ndarray, t: int, ranking: np.ndarray, prob) -> int:
+        """Binary search (Definition 4) for the smallest k such that the row with its first k
+        ranked variables set to the normal reference (the mean background row), its MV-MTF row
+        recomputed from the fitted bins and transitions, is classified normal."""
+        import torch
+
+        reference = self.background_.mean(axis=0)
+        window = X[max(t - 1, 0):t + 1].copy()  # the previous row decides the MV-MTF row
+
+        def resolved(k: int) -> bool:
+            window[-1] = X[t]
+            window[-1, ranking[:k]] = reference[ranking[:k]]
+            raw = torch.from_numpy(window[-1:].astype(np.float32))
+            mtf = torch.from_numpy(self.mvmtf_.transform(window)[-1:].astype(np.float32))
+            return prob(raw, mtf)[0] <= self.threshold_
+
+        lo, hi = 1, len(ranking)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if resolved(mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
 
     # --- persistence -------------------------------------------------------------------------
     def _state(self) -> Dict[str, Any]:

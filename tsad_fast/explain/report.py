@@ -1,0 +1,52 @@
+"""Anomaly reports: JSON, Markdown and a bar chart of the top variables of each explanation."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Optional, Sequence, Union
+
+
+def write_report(explanations: Iterable, path: Union[str, Path],
+                 variable_names: Optional[Sequence[str]] = None, top: int = 10) -> dict:
+    """Write ``path.json``, ``path.md`` and ``path.png`` (the suffix of ``path`` is replaced)
+    for explanations with ``as_dict()`` (e.g. :class:`tsad_fast.detectors.moon.Explanation`).
+    Returns the paths written."""
+    path = Path(path)
+    entries = [e.as_dict() for e in explanations]
+    name = (lambda v: variable_names[v]) if variable_names is not None else (lambda v: f"var {v}")
+    for entry in entries:
+        for item in entry["top_variables"]:
+            item["name"] = name(item["variable"])
+    out = {"json": path.with_suffix(".json"), "markdown": path.with_suffix(".md"),
+           "png": path.with_suffix(".png")}
+    out["json"].write_text(json.dumps({"anomalies": entries}, indent=1))
+    lines = ["# Anomaly report", "", "| timestamp | score | critical point | top variables "
+             "(contribution) |", "| --- | --- | --- | --- |"]
+    for entry in entries:
+        tops = ", ".join(f"{item['name']} ({item['contribution']:.3g})"
+                         for item in entry["top_variables"][:top])
+        lines.append(f"| {entry['timestamp']} | {entry['score']:.4f} | "
+                     f"{entry['critical_point']} | {tops or '—'} |")
+    out["markdown"].write_text("\n".join(lines) + "\n")
+    _bar_chart(out["png"], entries, name, top)
+    return out
+
+
+def _bar_chart(path: Path, entries, name, top: int) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = entries[:6] or [{"timestamp": "-", "contributions": [], "ranking": []}]
+    fig, axes = plt.subplots(len(shown), 1, figsize=(8, 2.2 * len(shown)), squeeze=False)
+    for ax, entry in zip(axes[:, 0], shown):
+        variables = entry["ranking"][:top]
+        values = [entry["contributions"][v] for v in variables]
+        ax.barh([name(v) for v in variables][::-1], values[::-1], color="#C0392B")
+        ax.set_title(f"timestamp {entry['timestamp']}", fontsize=9)
+        ax.tick_params(labelsize=8)
+    axes[-1, 0].set_xlabel("contribution (fused SHAP)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
