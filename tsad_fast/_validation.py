@@ -80,6 +80,20 @@ def check_open_unit(value: Any, name: str) -> float:
     return value
 
 
+def check_real(value: Any, name: str, low: float, high: float, low_open: bool = False,
+               high_open: bool = False) -> float:
+    """A finite real number (not a bool) in the interval from low to high (open ends as given)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if not np.isfinite(value) or too_low or too_high:
+        raise ValueError(f"{name} must lie in {'(' if low_open else '['}{low}, {high}"
+                         f"{')' if high_open else ']'}, got {value!r}")
+    return value
+
+
 def check_int(value: Any, name: str, minimum: int) -> int:
     """An integer (not a bool) >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -94,6 +94,8 @@ def test_bad_input_and_params(fitted):
         Moon(**{**SMALL, "os_budget": (0, 10)}).fit(X, y)
     with pytest.raises(ValueError, match="lr"):
         Moon(**{**SMALL, "lr": -1.0}).fit(X, y)
+    with pytest.raises(ValueError, match="batch_size"):
+        Moon(**{**SMALL, "batch_size": 1}).fit(X, y)
     with pytest.raises(NotFittedError):
         Moon().decision_function(X)
 
@@ -131,6 +133,11 @@ def test_explain_bad_input(fitted):
         model.explain(X, len(X))
     with pytest.raises(ValueError, match="omega"):
         model.explain(X, 0, omega=2.0)
+    with pytest.raises(ValueError, match="n_gradient_samples"):
+        model.explain(X, 0, n_gradient_samples=0)
+    with pytest.raises(ValueError, match="variable_names"):
+        from tsad_fast.explain import write_report
+        write_report([model.explain(X, 0, n_coalitions=16)], "unused", ["only one"])
 
 
 def test_critical_point_and_report(fitted, tmp_path):

@@ -48,5 +48,26 @@ def test_sampled_kernel_shap_estimates():
 def test_bad_input():
     with pytest.raises(ValueError, match="columns"):
         kernel_shap(lambda r: r.sum(1), np.zeros(3), np.zeros((2, 4)))
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(ValueError, match="x contains 1 NaN/inf"):
         exact_shapley(lambda r: r.sum(1), np.array([np.nan, 0.0]), np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: kernel_shap(lambda r: r.sum(1), np.zeros(0), np.zeros((2, 0))), ValueError, "x"),
+    (lambda: kernel_shap(lambda r: r.sum(1), np.zeros(3), np.zeros((0, 3))), ValueError,
+     "background"),
+    (lambda: kernel_shap(lambda r: r.sum(1), np.zeros(3), np.zeros((2, 3)), n_coalitions=0),
+     ValueError, "n_coalitions"),
+    (lambda: kernel_shap(lambda r: r.sum(1), np.zeros(3), np.zeros((2, 3)), n_coalitions=2.5),
+     TypeError, "n_coalitions"),
+    (lambda: kernel_shap(lambda r: r.sum(1), np.zeros(30), np.zeros((2, 30))), ValueError,
+     "n_coalitions"),
+    (lambda: exact_shapley(lambda r: r.sum(1), np.zeros(21), np.zeros((2, 21))), ValueError,
+     "kernel_shap"),
+    (lambda: kernel_shap(lambda r: r[:1, 0], np.zeros(3), np.zeros((2, 3))), ValueError,
+     "one finite value per row"),
+    (lambda: kernel_shap("f", np.zeros(3), np.zeros((2, 3))), TypeError, "callable"),
+])
+def test_more_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

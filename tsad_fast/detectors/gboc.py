@@ -11,29 +11,16 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 from typing import Any, Dict, List
 
 import numpy as np
 
-from tsad_fast._validation import as_series, check_int
+from tsad_fast._validation import as_series, check_int, check_real
 from tsad_fast.detectors.base import BaseDetector, resolve_device
 from tsad_fast.kernels import granular_balls, nearest_center, spot
 from tsad_fast.metrics.scores import three_sigma_threshold, window_scores_to_points
 
 _ENCODE_BATCH = 1024
-
-
-def _check_real(value, name: str, low: float, high: float, low_open=False, high_open=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    too_low = value <= low if low_open else value < low
-    too_high = value >= high if high_open else value > high
-    if not math.isfinite(value) or too_low or too_high:
-        raise ValueError(f"{name} must lie in {'(' if low_open else '['}{low}, {high}"
-                         f"{')' if high_open else ']'}, got {value!r}")
-    return value
 
 
 class GBOC(BaseDetector):
@@ -102,14 +89,14 @@ class GBOC(BaseDetector):
         check_int(self.min_support, "min_support", 1)
         check_int(self.seed, "seed", 0)
         check_int(self.verbose, "verbose", 0)
-        _check_real(self.lam, "lam", 0.0, 1.0)
-        _check_real(self.lr, "lr", 0.0, math.inf, low_open=True, high_open=True)
-        _check_real(self.validation_size, "validation_size", 0.0, 1.0, high_open=True)
-        _check_real(self.prune_kappa, "prune_kappa", 0.0, math.inf, high_open=True)
+        check_real(self.lam, "lam", 0.0, 1.0)
+        check_real(self.lr, "lr", 0.0, math.inf, low_open=True, high_open=True)
+        check_real(self.validation_size, "validation_size", 0.0, 1.0, high_open=True)
+        check_real(self.prune_kappa, "prune_kappa", 0.0, math.inf, high_open=True)
         if self.threshold not in ("3sigma", "spot"):
             raise ValueError(f"threshold must be '3sigma' or 'spot', got {self.threshold!r}")
-        _check_real(self.spot_q, "spot_q", 0.0, 1.0, True, True)
-        _check_real(self.spot_level, "spot_level", 0.0, 1.0, True, True)
+        check_real(self.spot_q, "spot_q", 0.0, 1.0, True, True)
+        check_real(self.spot_level, "spot_level", 0.0, 1.0, True, True)
         if self.monitor not in ("reconstruction", "total"):
             raise ValueError(f"monitor must be 'reconstruction' or 'total', got {self.monitor!r}")
         resolve_device(self.device)
@@ -138,11 +125,12 @@ class GBOC(BaseDetector):
             model = self._build_model().to(device)
             self.history_ = self._train(model, windows, n_windows - n_val, n_val, device)
         self.device_, self.model_ = device, model.eval()
-        balls = granular_balls(self._encode(windows), self.min_support, float(self.prune_kappa),
-                               self.seed, backend=self.backend)
+        codes = self._encode(windows)
+        balls = granular_balls(codes, self.min_support, float(self.prune_kappa), self.seed,
+                               backend=self.backend)
         self.centers_, self.radii_ = balls.centers, balls.radii
         self.n_balls_ = int(balls.centers.shape[0])
-        self.decision_scores_ = self._score(X)
+        self.decision_scores_ = self._scores_of(codes)
         self.threshold_ = self._threshold(self.decision_scores_)
         self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
         return self
@@ -237,7 +225,10 @@ class GBOC(BaseDetector):
 
         if X.shape[0] < self.window:
             raise ValueError(f"X has {X.shape[0]} rows, fewer than window={self.window}")
-        codes = self._encode(window_tensor(self.scaler_.transform(X), self.window))
+        return self._scores_of(self._encode(window_tensor(self.scaler_.transform(X), self.window)))
+
+    def _scores_of(self, codes: np.ndarray) -> np.ndarray:
+        """Point scores from window codes: distance to the nearest retained ball center."""
         distances, _ = nearest_center(codes, self.centers_, backend=self.backend)
         return window_scores_to_points(distances, self.window)
 

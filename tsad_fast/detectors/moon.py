@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Union
 
 import numpy as np
 
-from tsad_fast._validation import as_float_array, as_series, check_int
+from tsad_fast._validation import as_float_array, as_series, check_int, check_real
 from tsad_fast.detectors.base import BaseDetector, resolve_device
 from tsad_fast.kernels.mv_mtf import MVMTF
 
@@ -88,13 +88,11 @@ class Moon(BaseDetector):
 
     def _check_params(self) -> None:
         check_int(self.epochs, "epochs", 1)
-        check_int(self.batch_size, "batch_size", 1)
+        check_int(self.batch_size, "batch_size", 2)  # batch normalisation needs two samples
         check_int(self.seed, "seed", 0)
         check_int(self.verbose, "verbose", 0)
         self._budget()
-        if isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or \
-                not (math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr must be a positive number, got {self.lr!r}")
+        check_real(self.lr, "lr", 0.0, math.inf, low_open=True, high_open=True)
         resolve_device(self.device)
 
     def _budget(self):
@@ -154,7 +152,7 @@ class Moon(BaseDetector):
                                                        replace=False)
         self.background_ = X[np.sort(pick)]
         self.threshold_ = 0.5
-        self.decision_scores_ = self._score(X)
+        self.decision_scores_ = self._probabilities(raw, mtf)
         self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
         return self
 
@@ -166,9 +164,12 @@ class Moon(BaseDetector):
                 torch.from_numpy(self.mvmtf_.transform(X).astype(np.float32)))
 
     def _score(self, X: np.ndarray) -> np.ndarray:
+        return self._probabilities(*self._inputs(X))
+
+    def _probabilities(self, raw, mtf) -> np.ndarray:
+        """P(anomaly) (n,) of raw and MV-MTF rows (n, c), in batches without gradients."""
         import torch
 
-        raw, mtf = self._inputs(X)
         out = []
         with torch.no_grad():
             for start in range(0, len(raw), _BATCH_EVAL):
@@ -196,10 +197,12 @@ class Moon(BaseDetector):
             return [self.explain(X, i, omega, n_coalitions, n_gradient_samples) for i in t]
         if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t < len(X):
             raise ValueError(f"t must be an index into X (0 .. {len(X) - 1}), got {t!r}")
-        if isinstance(omega, bool) or not isinstance(omega, (int, float)) or not 0 <= omega <= 1:
-            raise ValueError(f"omega must lie in [0, 1], got {omega!r}")
-        raw_all, mtf_all = self._inputs(X)
-        raw_t, mtf_t = raw_all[t].numpy().astype(np.float64), mtf_all[t]
+        omega = check_real(omega, "omega", 0.0, 1.0)
+        check_int(n_gradient_samples, "n_gradient_samples", 1)
+        # row t and its MV-MTF row, which depends on row t - 1 only (t = 0: on itself)
+        raw_rows, mtf_rows = self._inputs(X[max(t - 1, 0):t + 1])
+        raw_row, mtf_t = raw_rows[-1:], mtf_rows[-1]
+        raw_t = raw_row[0].numpy().astype(np.float64)
         background_raw, background_mtf = self._inputs(self.background_)
 
         def prob(raw_rows, mtf_rows):
@@ -219,13 +222,13 @@ class Moon(BaseDetector):
         alphas = torch.rand(n_gradient_samples, 1, generator=generator)
         base = background_mtf[picks]
         points = (base + alphas * (mtf_t - base)).requires_grad_(True)
-        logits = self.model_(raw_all[t].expand(n_gradient_samples, -1).to(self.device_),
+        logits = self.model_(raw_row.expand(n_gradient_samples, -1).to(self.device_),
                              points.to(self.device_))
         torch.softmax(logits, dim=1)[:, 1].sum().backward()
         mtf_shap = ((mtf_t - base) * points.grad).mean(dim=0).double().numpy()
         c = self.n_features_in_
         fused = omega * raw_shap + (1.0 - omega) * raw_shap.sum() * mtf_shap / c
-        score = float(prob(raw_all[t:t + 1], mtf_all[t:t + 1])[0])
+        score = float(prob(raw_row, mtf_t[None])[0])
         ranking = np.argsort(-fused, kind="stable")
         k = self._critical_point(X, int(t), ranking, prob) if score > self.threshold_ else 0
         return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, k)

@@ -13,6 +13,9 @@ def write_report(explanations: Iterable, path: Union[str, Path],
     Returns the paths written."""
     path = Path(path)
     entries = [e.as_dict() for e in explanations]
+    width = max((len(e["contributions"]) for e in entries), default=0)
+    if variable_names is not None and len(variable_names) < width:
+        raise ValueError(f"variable_names has {len(variable_names)} names for {width} variables")
     name = (lambda v: variable_names[v]) if variable_names is not None else (lambda v: f"var {v}")
     for entry in entries:
         for item in entry["top_variables"]:

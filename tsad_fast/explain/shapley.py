@@ -24,6 +24,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from tsad_fast._validation import as_float_array, check_int
+
 _BATCH_ROWS = 65536
 
 
@@ -35,25 +37,35 @@ def _values(f: Callable, x: np.ndarray, background: np.ndarray, masks: np.ndarra
     for start in range(0, masks.shape[0], rows_per_mask):
         block = masks[start:start + rows_per_mask]
         rows = np.where(block[:, None, :], x[None, None, :], background[None, :, :])
-        values = np.asarray(f(rows.reshape(-1, x.size)), dtype=np.float64).reshape(len(block), m)
+        values = np.asarray(f(rows.reshape(-1, x.size)), dtype=np.float64)
+        if values.shape != (len(block) * m,) or not np.isfinite(values).all():
+            raise ValueError(f"f must return one finite value per row ({len(block) * m}), "
+                             f"got shape {values.shape}")
+        values = values.reshape(len(block), m)
         out[start:start + len(block)] = values.mean(axis=1)
     return out
 
 
-def _check(x, background):
-    x = np.asarray(x, dtype=np.float64).ravel()
-    background = np.atleast_2d(np.asarray(background, dtype=np.float64))
+MAX_EXACT_FEATURES = 20  # 2^20 coalitions times the background: beyond that, sample
+
+
+def _check(f, x, background):
+    if not callable(f):
+        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    x = as_float_array(np.ravel(x) if np.ndim(x) else x, "x")
+    background = as_float_array(np.atleast_2d(background), "background", ndim=2)
     if background.shape[1] != x.size:
         raise ValueError(f"background has {background.shape[1]} columns, x has {x.size}")
-    if not (np.isfinite(x).all() and np.isfinite(background).all()):
-        raise ValueError("x and background must be finite")
     return x, background
 
 
 def exact_shapley(f: Callable, x, background) -> np.ndarray:
-    """Exact Shapley values (c,) of f at x against the background rows (m, c)."""
-    x, background = _check(x, background)
+    """Exact Shapley values (c,) of f at x against the background rows (m, c), c <= 20."""
+    x, background = _check(f, x, background)
     c = x.size
+    if c > MAX_EXACT_FEATURES:
+        raise ValueError(f"x has {c} features; exact Shapley values enumerate 2^c coalitions "
+                         f"(at most {MAX_EXACT_FEATURES} here): use kernel_shap with n_coalitions")
     masks = np.array(list(itertools.product([False, True], repeat=c)), dtype=bool)
     index = {tuple(m): i for i, m in enumerate(masks)}
     v = _values(f, x, background, masks)
@@ -89,8 +101,13 @@ def kernel_shap(f: Callable, x, background, n_coalitions: Optional[int] = None,
     n_coalitions : None enumerates all 2^c - 2 proper coalitions (exact); otherwise that many
         sampled ones (paired with their complements) estimate the values.
     """
-    x, background = _check(x, background)
+    x, background = _check(f, x, background)
     c = x.size
+    if n_coalitions is not None:
+        n_coalitions = check_int(n_coalitions, "n_coalitions", 1)
+    elif c > MAX_EXACT_FEATURES:
+        raise ValueError(f"x has {c} features; enumerating 2^c coalitions is out of reach: "
+                         "give n_coalitions")
     if c == 1:
         ends = _values(f, x, background, np.array([[False], [True]]))
         return np.array([ends[1] - ends[0]])
