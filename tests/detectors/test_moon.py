@@ -27,6 +27,7 @@ def test_network_shapes_and_shared_blocks():
     logits.sum().backward()
     assert net.query.weight.grad is not None and net.query.weight.grad.abs().sum() > 0
     assert net.blocks[0].layer.convs[0].weight.grad is not None
+    assert net(torch.randn(5, 12)).shape == (5, 2)  # one modality alone (the ablation)
 
 
 def labelled(n, c, seed):
@@ -96,6 +97,10 @@ def test_bad_input_and_params(fitted):
         Moon(**{**SMALL, "lr": -1.0}).fit(X, y)
     with pytest.raises(ValueError, match="batch_size"):
         Moon(**{**SMALL, "batch_size": 1}).fit(X, y)
+    with pytest.raises(ValueError, match="modality"):
+        Moon(**{**SMALL, "modality": "image"}).fit(X, y)
+    with pytest.raises(ValueError, match="n_types"):
+        Moon(**{**SMALL, "n_types": 0}).fit(X, y)
     with pytest.raises(NotFittedError):
         Moon().decision_function(X)
 
@@ -157,9 +162,51 @@ def test_critical_point_and_report(fitted, tmp_path):
     data = __import__("json").loads(written["json"].read_text())
     assert data["anomalies"][0]["timestamp"] == t
     assert data["anomalies"][0]["top_variables"][0]["name"] == f"m{start_var(t)}"
+    assert data["anomalies"][0]["type"] == exp.anomaly_type >= 0
+    assert data["anomalies"][1]["type"] == -1
     assert "| timestamp |" in written["markdown"].read_text()
     assert written["png"].stat().st_size > 5_000
 
 
 def start_var(t):
     return (50 + 120 * ((t - 50) // 120)) % 8
+
+
+@pytest.mark.parametrize("modality", ["raw", "mtf"])
+def test_one_modality_ablation(modality, tmp_path):
+    X, y = labelled(900, 8, 0)
+    model = Moon(**SMALL, modality=modality).fit(X, y)
+    Xt, yt = labelled(600, 8, 1)
+    assert auc_roc(yt, model.decision_function(Xt)) > 0.8
+    model.save(tmp_path / "moon.pt")
+    np.testing.assert_array_equal(Moon.load(tmp_path / "moon.pt").decision_function(Xt),
+                                  model.decision_function(Xt))
+    with pytest.raises(ValueError, match="modality='both'"):
+        model.explain(Xt, 0)
+
+
+def two_kinds(n, seed):
+    """Anomalies of two kinds: variable 0 shifted up (even segments), variable 5 (odd)."""
+    rng = np.random.default_rng(seed)
+    X = 0.3 * rng.normal(size=(n, 8))
+    y = np.zeros(n, dtype=int)
+    kinds = {}
+    for i, start in enumerate(range(50, n - 20, 100)):
+        X[start:start + 12, 0 if i % 2 == 0 else 5] += 3.0
+        y[start:start + 12] = 1
+        kinds[start + 6] = i % 2
+    return X, y, kinds
+
+
+def test_anomaly_types_separate_the_kinds(tmp_path):
+    X, y, _ = two_kinds(1000, 4)
+    model = Moon(**SMALL, n_types=2).fit(X, y)
+    assert model.type_centers_.shape == (2, 8)
+    Xt, _, kinds = two_kinds(1000, 5)
+    found = {t: model.explain(Xt, t, n_coalitions=32).anomaly_type for t in kinds}
+    by_kind = [{found[t] for t in kinds if kinds[t] == k} for k in (0, 1)]
+    assert len(by_kind[0]) == len(by_kind[1]) == 1 and by_kind[0] != by_kind[1]
+    assert model.explain(Xt, 10, n_coalitions=32).anomaly_type == -1  # not flagged
+    model.save(tmp_path / "moon.pt")
+    np.testing.assert_array_equal(Moon.load(tmp_path / "moon.pt").type_centers_,
+                                  model.type_centers_)

@@ -7,8 +7,14 @@ published code creates it after the optimizer, so it never learns).
 ``explain(X, t)`` attributes a timestamp's anomaly probability to the variables (SPEC 2.2):
 Kernel SHAP over the raw row (the MV-MTF row held at its value) and expected gradients over the
 MV-MTF row (the raw row held), both against normal training rows, fused as
-``s_v = omega * sK_v + (1 - omega) * sum_j(sK_j) * sG_v / c``. Not yet here: the critical point
-of Definition 4, anomaly types and the written reports (issue 5).
+``s_v = omega * sK_v + (1 - omega) * sum_j(sK_j) * sG_v / c``; the critical point of
+Definition 4 (how many top-ranked variables must be reset to normal before the model says
+normal); and the anomaly type. Types are learned in ``fit``: k-means (``n_types`` clusters) over
+the attribution-weighted rows of the labelled anomalies, ``(x - reference) * |a| / sum|a|`` with
+``a`` the expected gradients of the raw row (batched and cheap, where Kernel SHAP per training
+row would cost minutes) and ``reference`` the mean normal background row; a new anomaly gets
+the type of the nearest cluster center (the classifier the paper builds on its clusters).
+``modality="raw"`` or ``"mtf"`` trains on one modality alone (the ablation of paper Table IV).
 """
 from __future__ import annotations
 
@@ -20,10 +26,15 @@ import numpy as np
 
 from tsad_fast._validation import as_float_array, as_series, check_int, check_real
 from tsad_fast.detectors.base import BaseDetector, resolve_device
+from tsad_fast.kernels.kmeans import kmeans_assign
 from tsad_fast.kernels.mv_mtf import MVMTF
 
 _BATCH_EVAL = 2048
 _N_BACKGROUND = 10  # normal training rows kept as the explainer's reference
+_TYPE_ROWS = 512  # labelled anomalies (a seeded sample) that the types are clustered from
+_TYPE_SAMPLES = 8  # expected-gradient samples per row of the type features
+_GRAD_CHUNK = 512  # rows per forward/backward pass of the expected gradients
+_MODALITIES = ("both", "raw", "mtf")
 
 
 @dataclass(frozen=True)
@@ -32,7 +43,8 @@ class Explanation:
     (c,) variable indices by decreasing contribution, ``raw_shap`` (c,) Kernel SHAP of the raw
     row, ``mtf_shap`` (c,) expected gradients of the MV-MTF row, ``critical_point`` k (Definition
     4: replacing the first k ranked variables by a normal reference makes the model say normal;
-    c when nothing short of all does; 0 when the timestamp is not flagged)."""
+    c when nothing short of all does; 0 when the timestamp is not flagged), ``anomaly_type`` the
+    index of its anomaly type (-1 when the timestamp is not flagged)."""
 
     t: int
     score: float
@@ -41,6 +53,7 @@ class Explanation:
     raw_shap: np.ndarray
     mtf_shap: np.ndarray
     critical_point: int
+    anomaly_type: int
 
     @property
     def top_variables(self) -> np.ndarray:
@@ -49,6 +62,7 @@ class Explanation:
 
     def as_dict(self) -> Dict[str, Any]:
         return {"timestamp": self.t, "score": self.score, "critical_point": self.critical_point,
+                "type": self.anomaly_type,
                 "top_variables": [{"variable": int(v), "contribution": float(self.contributions[v])}
                                   for v in self.top_variables],
                 "ranking": self.ranking.tolist(), "contributions": self.contributions.tolist()}
@@ -62,6 +76,9 @@ class Moon(BaseDetector):
     alpha, bins : MV-MTF's own-transition weight and candidate bin counts (SPEC 1.1)
     os_budget : OS-CNN's parameter budgets of its first two layers, which set the channel
         counts (SPEC 2.2: 1024 and 229376); smaller values give a smaller network
+    modality : ``"both"`` (Moon), ``"raw"`` or ``"mtf"`` (one modality alone: the ablation;
+        ``explain`` needs both)
+    n_types : anomaly types clustered from the labelled anomalies (paper: three on SMD)
     epochs, batch_size, lr : Adam training of the cross-entropy
     device : ``"auto"``, ``"cpu"`` or ``"cuda"`` (resolved in ``fit``)
     seed : seeds the weights and the batch order
@@ -73,11 +90,14 @@ class Moon(BaseDetector):
     """
 
     def __init__(self, alpha: float = 0.9, bins=range(6, 12), os_budget=(1024, 229376),
-                 epochs: int = 5, batch_size: int = 64, lr: float = 1e-3, device: str = "auto",
-                 seed: int = 2024, verbose: int = 1, backend: str = "auto"):
+                 modality: str = "both", n_types: int = 3, epochs: int = 5, batch_size: int = 64,
+                 lr: float = 1e-3, device: str = "auto", seed: int = 2024, verbose: int = 1,
+                 backend: str = "auto"):
         self.alpha = alpha
         self.bins = bins
         self.os_budget = os_budget
+        self.modality = modality
+        self.n_types = n_types
         self.epochs = epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -87,6 +107,9 @@ class Moon(BaseDetector):
         self.backend = backend
 
     def _check_params(self) -> None:
+        if self.modality not in _MODALITIES:
+            raise ValueError(f"modality must be one of {_MODALITIES}, got {self.modality!r}")
+        check_int(self.n_types, "n_types", 1)
         check_int(self.epochs, "epochs", 1)
         check_int(self.batch_size, "batch_size", 2)  # batch normalisation needs two samples
         check_int(self.seed, "seed", 0)
@@ -138,7 +161,7 @@ class Moon(BaseDetector):
             for batch in torch.randperm(len(target), generator=order).split(self.batch_size):
                 if len(batch) < 2:  # batch normalisation needs two samples
                     continue
-                logits = model(raw[batch].to(self.device_), mtf[batch].to(self.device_))
+                logits = model(*self._pair(raw[batch], mtf[batch]))
                 loss = torch.nn.functional.cross_entropy(logits, target[batch].to(self.device_))
                 optimizer.zero_grad()
                 loss.backward()
@@ -151,10 +174,16 @@ class Moon(BaseDetector):
         pick = np.random.default_rng(self.seed).choice(normal, min(_N_BACKGROUND, normal.size),
                                                        replace=False)
         self.background_ = X[np.sort(pick)]
+        self.type_centers_ = self._fit_types(X, raw, mtf, y) if self.modality == "both" else None
         self.threshold_ = 0.5
         self.decision_scores_ = self._probabilities(raw, mtf)
         self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
         return self
+
+    def _pair(self, raw, mtf):
+        """The model's inputs for this modality, on the model's device."""
+        raw, mtf = raw.to(self.device_), mtf.to(self.device_)
+        return {"both": (raw, mtf), "raw": (raw, None), "mtf": (mtf, None)}[self.modality]
 
     def _inputs(self, X: np.ndarray):
         """(raw rows, MV-MTF rows) as float32 tensors (n, c)."""
@@ -173,8 +202,8 @@ class Moon(BaseDetector):
         out = []
         with torch.no_grad():
             for start in range(0, len(raw), _BATCH_EVAL):
-                logits = self.model_(raw[start:start + _BATCH_EVAL].to(self.device_),
-                                     mtf[start:start + _BATCH_EVAL].to(self.device_))
+                logits = self.model_(*self._pair(raw[start:start + _BATCH_EVAL],
+                                                 mtf[start:start + _BATCH_EVAL]))
                 out.append(torch.softmax(logits, dim=1)[:, 1].cpu())
         return torch.cat(out).double().numpy()
 
@@ -191,6 +220,8 @@ class Moon(BaseDetector):
         from tsad_fast.explain import kernel_shap
 
         self._check_fitted()
+        if self.modality != "both":
+            raise ValueError(f"explain needs modality='both' (this model: {self.modality!r})")
         X = as_series(X, "X")
         self._check_features(X)
         if isinstance(t, (list, tuple)):
@@ -203,7 +234,7 @@ class Moon(BaseDetector):
         raw_rows, mtf_rows = self._inputs(X[max(t - 1, 0):t + 1])
         raw_row, mtf_t = raw_rows[-1:], mtf_rows[-1]
         raw_t = raw_row[0].numpy().astype(np.float64)
-        background_raw, background_mtf = self._inputs(self.background_)
+        background_raw = self._inputs(self.background_)[0]
 
         def prob(raw_rows, mtf_rows):
             with torch.no_grad():
@@ -216,22 +247,59 @@ class Moon(BaseDetector):
 
         raw_shap = kernel_shap(of_raw, raw_t, background_raw.numpy().astype(np.float64),
                                n_coalitions=n_coalitions, seed=self.seed)
-        # expected gradients over the MV-MTF row, the raw row held at timestamp t
-        generator = torch.Generator().manual_seed(self.seed)
-        picks = torch.randint(len(background_mtf), (n_gradient_samples,), generator=generator)
-        alphas = torch.rand(n_gradient_samples, 1, generator=generator)
-        base = background_mtf[picks]
-        points = (base + alphas * (mtf_t - base)).requires_grad_(True)
-        logits = self.model_(raw_row.expand(n_gradient_samples, -1).to(self.device_),
-                             points.to(self.device_))
-        torch.softmax(logits, dim=1)[:, 1].sum().backward()
-        mtf_shap = ((mtf_t - base) * points.grad).mean(dim=0).double().numpy()
+        mtf_shap = self._expected_gradients(raw_row, mtf_t[None], "mtf", n_gradient_samples)[0]
         c = self.n_features_in_
         fused = omega * raw_shap + (1.0 - omega) * raw_shap.sum() * mtf_shap / c
         score = float(prob(raw_row, mtf_t[None])[0])
         ranking = np.argsort(-fused, kind="stable")
-        k = self._critical_point(X, int(t), ranking, prob) if score > self.threshold_ else 0
-        return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, k)
+        if score <= self.threshold_:
+            return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, 0, -1)
+        k = self._critical_point(X, int(t), ranking, prob)
+        kind = kmeans_assign(self._type_features(X[t:t + 1], raw_row, mtf_t[None]),
+                             self.type_centers_)[0]
+        return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, k, int(kind))
+
+    def _expected_gradients(self, raw, mtf, wrt: str, n_samples: int) -> np.ndarray:
+        """Expected gradients (a, c) of P(anomaly) with respect to the raw rows (``wrt="raw"``)
+        or the MV-MTF rows (``"mtf"``) of a timestamps, given as float32 tensors (a, c); the
+        other input is held; baselines are background rows, integration points uniform on the
+        segment; seeded, so the same rows give the same attributions."""
+        import torch
+
+        background = self._inputs(self.background_)[0 if wrt == "raw" else 1]
+        target, held = (raw, mtf) if wrt == "raw" else (mtf, raw)
+        generator = torch.Generator().manual_seed(self.seed)
+        a, c = target.shape
+        base = background[torch.randint(len(background), (a, n_samples), generator=generator)]
+        step = target[:, None] - base                                           # (a, S, c)
+        points = (base + torch.rand(a, n_samples, 1, generator=generator) * step).reshape(-1, c)
+        held = held[:, None].expand(a, n_samples, c).reshape(-1, c)
+        grads = []
+        for start in range(0, len(points), _GRAD_CHUNK):
+            inputs = points[start:start + _GRAD_CHUNK].to(self.device_).requires_grad_(True)
+            other = held[start:start + _GRAD_CHUNK].to(self.device_)
+            logits = self.model_(*((inputs, other) if wrt == "raw" else (other, inputs)))
+            grads.append(torch.autograd.grad(torch.softmax(logits, 1)[:, 1].sum(), inputs)[0].cpu())
+        return (step * torch.cat(grads).reshape(a, n_samples, c)).mean(dim=1).double().numpy()
+
+    def _type_features(self, X: np.ndarray, raw, mtf) -> np.ndarray:
+        """Attribution-weighted rows (a, c): ``(x - reference) * |a| / sum|a|``, ``a`` the
+        expected gradients of the raw rows X (a, c) (tensors raw, mtf of the same rows)."""
+        weights = np.abs(self._expected_gradients(raw, mtf, "raw", _TYPE_SAMPLES))
+        weights /= np.maximum(weights.sum(axis=1, keepdims=True), np.finfo(float).tiny)
+        return (X - self.background_.mean(axis=0)) * weights
+
+    def _fit_types(self, X: np.ndarray, raw, mtf, y: np.ndarray) -> np.ndarray:
+        """Centers (k, c) of k-means over the type features of (a seeded sample of) the
+        labelled anomalies; k = n_types, fewer when there are fewer distinct rows."""
+        from sklearn.cluster import KMeans
+
+        rows = np.flatnonzero(y == 1)
+        if rows.size > _TYPE_ROWS:
+            rows = np.sort(np.random.default_rng(self.seed).choice(rows, _TYPE_ROWS, replace=False))
+        features = self._type_features(X[rows], raw[rows], mtf[rows])
+        k = min(self.n_types, len(np.unique(features, axis=0)))
+        return KMeans(k, random_state=self.seed, n_init=10).fit(features).cluster_centers_
 
     def _critical_point(self, X: np.ndarray, t: int, ranking: np.ndarray, prob) -> int:
         """Binary search (Definition 4) for the smallest k such that the row with its first k
@@ -269,6 +337,8 @@ class Moon(BaseDetector):
             "transitions": torch.from_numpy(self.mvmtf_.transitions_),
             "decision_scores": torch.from_numpy(self.decision_scores_),
             "background": torch.from_numpy(self.background_),
+            "type_centers": None if self.type_centers_ is None else
+            torch.from_numpy(self.type_centers_),
             "history": self.history_,
         }
 
@@ -288,5 +358,7 @@ class Moon(BaseDetector):
         self.threshold_ = 0.5
         self.decision_scores_ = state["decision_scores"].numpy()
         self.background_ = state["background"].numpy()
+        centers = state["type_centers"]
+        self.type_centers_ = None if centers is None else centers.numpy()
         self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
         self.history_ = list(state["history"])

@@ -23,12 +23,13 @@ def write_report(explanations: Iterable, path: Union[str, Path],
     out = {"json": path.with_suffix(".json"), "markdown": path.with_suffix(".md"),
            "png": path.with_suffix(".png")}
     out["json"].write_text(json.dumps({"anomalies": entries}, indent=1))
-    lines = ["# Anomaly report", "", "| timestamp | score | critical point | top variables "
-             "(contribution) |", "| --- | --- | --- | --- |"]
+    lines = ["# Anomaly report", "", "| timestamp | score | type | critical point | top variables "
+             "(contribution) |", "| --- | --- | --- | --- | --- |"]
     for entry in entries:
         tops = ", ".join(f"{item['name']} ({item['contribution']:.3g})"
                          for item in entry["top_variables"][:top])
-        lines.append(f"| {entry['timestamp']} | {entry['score']:.4f} | "
+        kind = entry["type"] if entry["type"] >= 0 else "—"
+        lines.append(f"| {entry['timestamp']} | {entry['score']:.4f} | {kind} | "
                      f"{entry['critical_point']} | {tops or '—'} |")
     out["markdown"].write_text("\n".join(lines) + "\n")
     _bar_chart(out["png"], entries, name, top)

@@ -79,7 +79,8 @@ class GDFN(nn.Module):
 
 
 class MultimodalCNN(nn.Module):
-    """(raw (B, c), mtf (B, c)) -> logits (B, 2)."""
+    """(raw (B, c), mtf (B, c)) -> logits (B, 2); ``mtf=None`` runs one modality alone (the
+    ablation of paper Table IV), its tokens attending to themselves in both directions."""
 
     def __init__(self, n_variables: int, budget=OS_BUDGET):
         super().__init__()
@@ -104,10 +105,12 @@ class MultimodalCNN(nn.Module):
                                 dim=-1)
         return weights @ self.value(keys)
 
-    def forward(self, raw, mtf):
+    def forward(self, raw, mtf=None):
         batch = raw.shape[0]
-        features = self.blocks(torch.cat([raw, mtf]).unsqueeze(1))  # one pass, shared weights
-        num, img = features[:batch].transpose(1, 2), features[batch:].transpose(1, 2)  # (B, L, C)
+        both = raw if mtf is None else torch.cat([raw, mtf])
+        features = self.blocks(both.unsqueeze(1))  # one pass, shared weights
+        num = features[:batch].transpose(1, 2)  # (B, L, C)
+        img = num if mtf is None else features[batch:].transpose(1, 2)
         fused = torch.cat([self.attend(num, img), self.attend(img, num)], dim=2).transpose(1, 2)
         fused = self.pointwise(self.depthwise(fused))                       # (B, C, L)
         fused = self.norm(fused.transpose(1, 2)).transpose(1, 2)
