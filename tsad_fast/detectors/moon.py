@@ -31,8 +31,8 @@ from tsad_fast.kernels.mv_mtf import MVMTF
 
 _BATCH_EVAL = 2048
 _N_BACKGROUND = 10  # normal training rows kept as the explainer's reference
-_TYPE_ROWS = 512  # labelled anomalies (a seeded sample) that the types are clustered from
-_TYPE_SAMPLES = 8  # expected-gradient samples per row of the type features
+_TYPE_ROWS = 256  # labelled anomalies (a seeded sample) that the types are clustered from
+_TYPE_SAMPLES = 4  # expected-gradient samples per row of the type features
 _GRAD_CHUNK = 512  # rows per forward/backward pass of the expected gradients
 _MODALITIES = ("both", "raw", "mtf")
 

@@ -1,0 +1,58 @@
+"""Explaining one anomaly: Kernel SHAP of a Moon model's raw row (c = 38, SMD machine-1-6, 10
+normal background rows, 2048 coalitions) by ``shap.KernelExplainer`` (anchor) and by the
+in-house ``tsad_fast.explain.kernel_shap``, on the same model and the same model function.
+
+The model is a small Moon (os_budget (64, 2048), one epoch) so that the explainers' own work is
+what is measured rather than the network's forward passes, which both call on the same rows
+(coalitions x background rows each).
+
+    python -m pytest benchmarks/test_bench_shap.py --benchmark-only
+"""
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from tsad_fast import Moon  # noqa: E402
+from tsad_fast.datasets import bundled_smd  # noqa: E402
+from tsad_fast.explain import kernel_shap  # noqa: E402
+
+GROUP = "Kernel SHAP of one anomaly, c=38, 2048 coalitions"
+
+
+@pytest.fixture(scope="module")
+def problem(request):
+    full = not request.config.getoption("benchmark_disable", False)
+    data = bundled_smd()
+    X, y = data.test[:10_000], data.labels[:10_000].astype(np.int64)
+    model = Moon(os_budget=(64, 2048), epochs=1, verbose=0).fit(X, y)
+    t = int(np.argmax(model.decision_scores_))
+    raw, mtf = model._inputs(X[t - 1:t + 1])
+
+    def f(rows):  # P(anomaly) of raw rows, the MV-MTF row held at timestamp t
+        with torch.no_grad():
+            rows = torch.from_numpy(np.asarray(rows, dtype=np.float32))
+            logits = model.model_(rows, mtf[-1:].expand(len(rows), -1))
+            return torch.softmax(logits, dim=1)[:, 1].double().numpy()
+
+    n_coalitions = 2048 if full else 64
+    return f, X[t], model.background_, n_coalitions
+
+
+def test_anchor_shap_kernel_explainer(timed, problem):
+    shap = pytest.importorskip("shap", reason="shap (the anchor) is not installed")
+    f, x, background, n_coalitions = problem
+    explainer = shap.KernelExplainer(f, background)
+    values = timed(GROUP, "shap.KernelExplainer (anchor)",
+                   lambda: explainer.shap_values(x, nsamples=n_coalitions, silent=True),
+                   anchor=True, rounds=1)
+    values = np.asarray(values).ravel()
+    assert values.sum() == pytest.approx(f(x[None])[0] - f(background).mean(), abs=1e-6)
+
+
+def test_tsad_fast_kernel_shap(timed, problem):
+    f, x, background, n_coalitions = problem
+    values = timed(GROUP, "tsad_fast kernel_shap",
+                   lambda: kernel_shap(f, x, background, n_coalitions=n_coalitions), rounds=3)
+    assert values.shape == x.shape
+    assert values.sum() == pytest.approx(f(x[None])[0] - f(background).mean(), abs=1e-6)
