@@ -79,7 +79,8 @@ def interpretation(model: Moon, X: np.ndarray, labels, dim_labels, pred, n_expla
     truth = dim_labels[sample]
     out = {"n_true_positives": int(hits.size), "n_explained": int(len(sample)),
            "seconds_per_explanation": seconds,
-           "types": np.bincount([e.anomaly_type for e in explanations]).tolist()}
+           "types": np.bincount([e.anomaly_type for e in explanations
+                                 if e.anomaly_type >= 0]).tolist()}
     for p in (1.0, 1.5):
         out[f"Hit@{p:.0%}"] = hit_rate_at_p(truth, attributions, p)
         out[f"NDCG@{p:.0%}"] = ndcg_at_p(truth, attributions, p)

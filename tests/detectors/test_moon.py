@@ -147,8 +147,6 @@ def test_explain_bad_input(fitted):
 
 def test_critical_point_and_report(fitted, tmp_path):
     pytest.importorskip("matplotlib")
-    from tsad_fast.explain import write_report
-
     model, _, _ = fitted
     Xt, _ = labelled(600, 8, 1)
     t = 50 + 120 * 2 + 5
@@ -158,7 +156,7 @@ def test_critical_point_and_report(fitted, tmp_path):
     assert start_var(t) in exp.top_variables
     normal = model.explain(Xt, 10, n_coalitions=64)  # not flagged: no critical point
     assert model.decision_function(Xt)[10] <= 0.5 and normal.critical_point == 0
-    written = write_report([exp, normal], tmp_path / "report", [f"m{i}" for i in range(8)])
+    written = model.report([exp, normal], tmp_path / "report", [f"m{i}" for i in range(8)])
     data = __import__("json").loads(written["json"].read_text())
     assert data["anomalies"][0]["timestamp"] == t
     assert data["anomalies"][0]["top_variables"][0]["name"] == f"m{start_var(t)}"

@@ -259,6 +259,14 @@ class Moon(BaseDetector):
                              self.type_centers_)[0]
         return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, k, int(kind))
 
+    @staticmethod
+    def report(explanations, path, variable_names=None) -> dict:
+        """Write the explanations as ``path.json``, ``path.md`` and a bar chart ``path.png``
+        (:func:`tsad_fast.explain.write_report`); returns the paths written."""
+        from tsad_fast.explain import write_report
+
+        return write_report(explanations, path, variable_names)
+
     def _expected_gradients(self, raw, mtf, wrt: str, n_samples: int) -> np.ndarray:
         """Expected gradients (a, c) of P(anomaly) with respect to the raw rows (``wrt="raw"``)
         or the MV-MTF rows (``"mtf"``) of a timestamps, given as float32 tensors (a, c); the
