@@ -366,7 +366,7 @@ class Moon(BaseDetector):
         self.threshold_ = 0.5
         self.decision_scores_ = state["decision_scores"].numpy()
         self.background_ = state["background"].numpy()
-        centers = state["type_centers"]
+        centers = state.get("type_centers")  # absent in files written before the types
         self.type_centers_ = None if centers is None else centers.numpy()
         self.labels_ = (self.decision_scores_ > self.threshold_).astype(np.int64)
         self.history_ = list(state["history"])
