@@ -111,7 +111,9 @@ class MultimodalCNN(nn.Module):
         features = self.blocks(both.unsqueeze(1))  # one pass, shared weights
         num = features[:batch].transpose(1, 2)  # (B, L, C)
         img = num if mtf is None else features[batch:].transpose(1, 2)
-        fused = torch.cat([self.attend(num, img), self.attend(img, num)], dim=2).transpose(1, 2)
+        forward_attention = self.attend(num, img)
+        backward_attention = forward_attention if mtf is None else self.attend(img, num)
+        fused = torch.cat([forward_attention, backward_attention], dim=2).transpose(1, 2)
         fused = self.pointwise(self.depthwise(fused))                       # (B, C, L)
         fused = self.norm(fused.transpose(1, 2)).transpose(1, 2)
         return self.classifier(self.gdfn(fused).mean(dim=2))
