@@ -16,6 +16,19 @@ CPU_BACKENDS = [b for b in _backend.AUTO_ORDER if _backend.is_available(b)]
 COMPILED_BACKENDS = [b for b in CPU_BACKENDS if b != "numpy"]
 
 
+def backend_params(kernel: str, reference: bool = True):
+    """pytest params for every backend ``kernel`` implements (the NumPy reference only when
+    ``reference``); a backend that cannot run here is a skip that says why, never left out."""
+    params = []
+    for backend in _backend.implementations(kernel):
+        if backend == "numpy" and not reference:
+            continue
+        reason = _backend.unavailable_reason(backend)
+        marks = [pytest.mark.skip(reason=reason)] if reason else []
+        params.append(pytest.param(backend, marks=marks, id=backend))
+    return params
+
+
 def make_stream(kind: str, seed: int, n: int) -> np.ndarray:
     """A seeded stream: 'normal', 'exponential', 'pareto' (heavy tail) or 'drift' (random walk
     trend plus noise, for DSPOT)."""

@@ -23,7 +23,7 @@ def test_show_config_reports_the_build(capsys):
 
 def test_auto_picks_the_first_available(monkeypatch):
     monkeypatch.delenv(_backend.ENV_VAR, raising=False)
-    name, _ = _backend.resolve("spot")
+    name, _ = _backend.resolve("spot_stream")
     assert name == next(b for b in _backend.AUTO_ORDER if _backend.is_available(b))
 
 
@@ -32,31 +32,31 @@ def test_environment_variable_forces_a_backend(monkeypatch, forced):
     if not _backend.is_available(forced):
         pytest.skip(f"{forced} unavailable here")
     monkeypatch.setenv(_backend.ENV_VAR, forced)
-    assert _backend.resolve("spot")[0] == forced
-    assert _backend.resolve("spot", "numpy")[0] == "numpy"  # explicit beats the variable
+    assert _backend.resolve("spot_stream")[0] == forced
+    assert _backend.resolve("spot_stream", "numpy")[0] == "numpy"  # explicit beats the variable
 
 
 def test_environment_variable_for_a_backend_the_kernel_lacks(monkeypatch):
     monkeypatch.setenv(_backend.ENV_VAR, "cuda")  # SPOT is sequential: no CUDA kernel
-    assert _backend.resolve("spot")[0] in _backend.AUTO_ORDER
+    assert _backend.resolve("spot_stream")[0] in _backend.AUTO_ORDER
     monkeypatch.setenv(_backend.ENV_VAR, "fortran")
     with pytest.raises(ValueError, match=_backend.ENV_VAR):
-        _backend.resolve("spot")
+        _backend.resolve("spot_stream")
 
 
 def test_missing_backends_raise_clear_errors(monkeypatch):
     with pytest.raises(_backend.BackendUnavailableError, match="no 'cuda' backend"):
         spot(np.arange(100.0), [], backend="cuda")
     with pytest.raises(ValueError, match="backend must be"):
-        _backend.resolve("spot", "gpu")
+        _backend.resolve("spot_stream", "gpu")
     monkeypatch.setitem(_backend.unavailable_reason.__wrapped__.__globals__, "_REGISTRY",
                         {**_backend._REGISTRY})
     _backend.unavailable_reason.cache_clear()
     monkeypatch.setattr(_backend, "unavailable_reason",
                         lambda b: None if b == "numpy" else f"{b} switched off for the test")
     with pytest.raises(_backend.BackendUnavailableError, match="switched off"):
-        _backend.resolve("spot", "cpp")
-    assert _backend.resolve("spot")[0] == "numpy"  # auto falls through to what is left
+        _backend.resolve("spot_stream", "cpp")
+    assert _backend.resolve("spot_stream")[0] == "numpy"  # auto falls through to what is left
 
 
 def test_gpu_arrays_are_detected_without_importing_frameworks():
@@ -67,7 +67,7 @@ def test_gpu_arrays_are_detected_without_importing_frameworks():
     assert _backend.is_gpu_array(FakeCupy())
     assert not _backend.is_gpu_array(np.zeros(3))
     with pytest.raises(_backend.BackendUnavailableError, match="cuda"):
-        _backend.resolve("spot", like=FakeCupy())
+        _backend.resolve("spot_stream", like=FakeCupy())
 
 
 def test_cuda_extension_when_a_gpu_is_present():

@@ -3,7 +3,7 @@ score/label pairs, for the parity tests of tsad_fast.metrics.
 
 Run once in a throwaway environment (TSB-AD pins numpy<2 but its metrics run on numpy 2):
     python -m venv /tmp/tsbvenv --system-site-packages
-    /tmp/tsbvenv/bin/pip install --no-deps tsb-ad==1.5 && /tmp/tsbvenv/bin/pip install scikit-learn
+    /tmp/tsbvenv/bin/pip install --no-deps tsb-ad==1.5 && /tmp/tsbvenv/bin/pip install scikit-learn statsmodels
     /tmp/tsbvenv/bin/python tools/make_metrics_fixtures.py [path/to/shared/data]
 The real pairs use two SMD machines (OmniAnomaly, MIT): score = mean |z| of the test metrics
 against the training part's mean and std; labels as published.
@@ -75,9 +75,11 @@ def main():
         out[f"case{i}_score"] = score
         out[f"case{i}_window"] = np.array(window)
         out[f"case{i}_values"] = np.array([float(metrics[k]) for k in KEYS])
-        pred = (score > score.mean() + 3 * score.std()).astype(int)
-        with_pred = get_metrics(score, y, slidingWindow=window, pred=pred)
-        out[f"case{i}_pred_values"] = np.array([float(with_pred[k]) for k in KEYS])
+        # TSB-AD's main.py passes the boolean array; 0/1 integers give another R-based-F1
+        pred = score > score.mean() + 3 * score.std()
+        for suffix, given in (("pred_values", pred.astype(int)), ("pred_bool_values", pred)):
+            with_pred = get_metrics(score, y, slidingWindow=window, pred=given)
+            out[f"case{i}_{suffix}"] = np.array([float(with_pred[k]) for k in KEYS])
         print(name, {k: round(float(metrics[k]), 6) for k in KEYS})
     for i, (name, series) in enumerate(period_series()):
         out[f"period{i}_name"] = np.array(name)

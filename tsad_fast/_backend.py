@@ -40,6 +40,18 @@ def register(kernel: str, **implementations: str) -> None:
     _REGISTRY[kernel] = dict(implementations)
 
 
+def implementations(kernel: str) -> Tuple[str, ...]:
+    """The backends ``kernel`` implements, in ``BACKENDS`` order."""
+    if kernel not in _REGISTRY:
+        raise KeyError(f"no kernel named {kernel!r}")
+    return tuple(b for b in BACKENDS if b in _REGISTRY[kernel])
+
+
+def kernels() -> Tuple[str, ...]:
+    """The registered kernel names (all of them once ``tsad_fast`` is imported)."""
+    return tuple(sorted(_REGISTRY))
+
+
 @lru_cache(maxsize=None)
 def unavailable_reason(backend: str) -> Optional[str]:
     """``None`` when ``backend`` can run here, else a sentence saying why not."""
@@ -77,24 +89,29 @@ def available_backends() -> List[str]:
     return [b for b in BACKENDS if is_available(b)]
 
 
+_KDL_CUDA, _KDL_CUDA_MANAGED = 2, 13  # DLPack device types of CUDA memory
+
+
 def is_gpu_array(obj: Any) -> bool:
-    """True for CuPy arrays and CUDA torch tensors, detected without importing either."""
+    """True for arrays in CUDA memory: CUDA torch tensors, CuPy arrays, anything with the CUDA
+    Array Interface or a CUDA DLPack device, detected without importing a framework."""
     module = type(obj).__module__ or ""
-    if module.startswith("cupy"):
+    if module.startswith("torch"):
+        return bool(getattr(obj, "is_cuda", False))
+    if module.startswith("cupy") or hasattr(type(obj), "__cuda_array_interface__"):
         return True
-    return module.startswith("torch") and bool(getattr(obj, "is_cuda", False))
+    dlpack_device = getattr(obj, "__dlpack_device__", None)
+    if callable(dlpack_device):
+        try:
+            return int(dlpack_device()[0]) in (_KDL_CUDA, _KDL_CUDA_MANAGED)
+        except Exception:  # a device we cannot read: treat it as host memory
+            return False
+    return False
 
 
-def to_host(obj: Any) -> Any:
-    """A CuPy array or CUDA torch tensor copied to a NumPy array; anything else unchanged."""
-    if not is_gpu_array(obj):
-        return obj
-    if hasattr(obj, "get"):  # CuPy
-        return obj.get()
-    return obj.detach().cpu().numpy()  # torch
-
-
-def _load(kernel: str, backend: str) -> Callable:
+def load(kernel: str, backend: str) -> Callable:
+    """The implementation of ``kernel`` on ``backend``, imported, without availability checks
+    (``resolve`` checks; the registry test loads every entry this way)."""
     module_name, _, attr = _REGISTRY[kernel][backend].partition(":")
     return getattr(importlib.import_module(module_name), attr)
 
@@ -107,7 +124,7 @@ def _require(kernel: str, backend: str, implementations: Dict[str, str]) -> Tupl
     reason = unavailable_reason(backend)
     if reason is not None:
         raise BackendUnavailableError(f"backend {backend!r} requested for {kernel!r}, but {reason}")
-    return backend, _load(kernel, backend)
+    return backend, load(kernel, backend)
 
 
 def resolve(kernel: str, backend: str = "auto", like: Any = None) -> Tuple[str, Callable]:
@@ -132,5 +149,5 @@ def resolve(kernel: str, backend: str = "auto", like: Any = None) -> Tuple[str, 
             return _require(kernel, forced, implementations)
     for name in AUTO_ORDER:
         if name in implementations and is_available(name):
-            return name, _load(kernel, name)
+            return name, load(kernel, name)
     raise BackendUnavailableError(f"no backend of kernel {kernel!r} can run here")

@@ -23,7 +23,9 @@ def as_float_array(value: Any, name: str, ndim: int = 1, min_length: int = 1) ->
     if value is None or isinstance(value, (str, bytes, dict, set)):
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
     if is_gpu_array(value):
-        raise TypeError(f"{name} is a GPU array; this function takes host (NumPy) arrays")
+        raise TypeError(f"{name} is a GPU array; this function takes host (NumPy) arrays here "
+                        "(the cuda backend of nearest_center, kmeans_assign and vus_areas "
+                        "takes GPU arrays; otherwise copy it to the host)")
     try:
         arr = np.asarray(value)
     except Exception as exc:  # ragged nested lists and the like
@@ -108,3 +110,40 @@ def check_bool(value: Any, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {value!r}")
     return bool(value)
+
+
+def check_labels(labels: Any, n: int, name: str = "labels", against: str = "score") -> np.ndarray:
+    """``labels`` as an int8 0/1 array of length ``n`` (that of ``against``) with both classes
+    (the anomaly-class metrics are undefined otherwise)."""
+    values = as_float_array(labels, name)
+    if values.size != n:
+        raise ValueError(f"{name} has {values.size} values but {against} has {n}")
+    if not np.isin(values, (0.0, 1.0)).all():
+        raise ValueError(f"{name} must hold only 0 (normal) and 1 (anomaly)")
+    out = values.astype(np.int8)
+    check_both_classes(int(out.size - np.count_nonzero(out)), int(np.count_nonzero(out)), name)
+    return out
+
+
+def check_both_classes(n_normal: int, n_anomalous: int, name: str = "labels") -> None:
+    if not n_anomalous:
+        raise ValueError(f"{name} holds no anomaly (no 1): the anomaly-class metrics are undefined")
+    if not n_normal:
+        raise ValueError(f"{name} holds no normal point (all 1): the metrics are undefined")
+
+
+def check_window(window: Any, n: int, name: str = "sliding_window") -> int:
+    """A buffer length in [0, n]: longer than the series (n points) is refused, since every
+    buffer would cover it all and the cost grows with the length."""
+    window = check_int(window, name, 0)
+    if window > n:
+        raise ValueError(f"{name}={window} is longer than the series ({n} points); VUS buffers "
+                         "are at most the series length")
+    return window
+
+
+def segments(labels: np.ndarray):
+    """Inclusive (starts, ends) int64 of the runs of 1 in a 0/1 array, ascending."""
+    edges = np.diff(np.concatenate([[0], labels.astype(np.int8), [0]]))
+    return (np.flatnonzero(edges == 1).astype(np.int64),
+            (np.flatnonzero(edges == -1) - 1).astype(np.int64))

@@ -3,7 +3,8 @@
     tsad-fast info                 show_config(): version, backends, OpenMP, CUDA
     tsad-fast demo [--data NPZ]    GBOC on the bundled SMD machine: metrics, wall time, PNG plot
     tsad-fast spot [PATH] [...]    streaming SPOT thresholds over a series (default: the bundled
-                                   UCR InternalBleeding16 series), optional PNG plot
+                                   UCR InternalBleeding16 series; --column picks a table's
+                                   column), optional PNG plot
     tsad-fast evaluate SCORES LABELS [--window W] [--pred PRED]
                                    TSB-AD's nine metrics for a score file against a label file
 """
@@ -12,28 +13,136 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import numpy as np
 
-from tsad_fast import _backend, datasets
+from tsad_fast import __version__, _backend, datasets
 from tsad_fast._config import show_config
 from tsad_fast.kernels import spot
 
 
-def _load_series(path: Optional[str], n_init: Optional[int]):
-    """(name, values, labels or None, calibration length)."""
+def _existing(path: str, role: str) -> Path:
+    """``path`` as a Path; ValueError naming the ``role`` when no such file exists."""
+    file = Path(path)
+    if not file.exists():
+        raise ValueError(f"{role} file {path!r}: does not exist")
+    return file
+
+
+def _is_number(field: str) -> bool:
+    """Whether ``float(field)`` succeeds (so ``nan`` and ``inf`` are numbers)."""
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def _sniff(file: Path) -> Tuple[Optional[str], int, Optional[List[str]]]:
+    """(delimiter, lines to skip, header names or None) from the first line holding data.
+
+    The delimiter is ``","`` when that line has a comma, else whitespace (``None``); the line is
+    a header, skipped, when none of its fields is a number.
+    """
+    with open(file, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle):
+            line = line.split("#", 1)[0].strip()
+            if line:
+                break
+        else:
+            return None, 0, None
+    delimiter = "," if "," in line else None
+    fields = [field.strip().strip("\"'") for field in line.split(delimiter)]
+    if any(_is_number(field) for field in fields):
+        return delimiter, 0, None
+    return delimiter, number + 1, fields
+
+
+def _read_table(file: Path) -> Tuple[np.ndarray, Optional[List[str]]]:
+    """(float64 array (rows, columns), header names or None) of a .npy array or a text table."""
+    if file.suffix == ".npy":
+        values, names = np.load(file, allow_pickle=False), None
+        if values.ndim == 1:
+            values = values[:, None]
+    else:
+        delimiter, skip, names = _sniff(file)
+        with warnings.catch_warnings():  # an empty file is reported below, not warned about
+            warnings.simplefilter("ignore", UserWarning)
+            values = np.loadtxt(file, delimiter=delimiter, skiprows=skip, ndmin=2,
+                                encoding="utf-8-sig")
+    if values.ndim != 2:
+        raise ValueError(f"holds an array of shape {values.shape}; expected 1-D or 2-D")
+    return values.astype(np.float64), names
+
+
+def _column_index(column: str, names: Optional[List[str]], n_columns: int) -> int:
+    """The 0-based index that ``column`` (an integer, else a header name) selects."""
+    try:
+        index = int(column)
+    except ValueError:
+        if names is None or column not in names:
+            raise ValueError(f"has no column named {column!r} (header: "
+                             f"{', '.join(names) if names else 'none'})") from None
+        index = names.index(column)
+    if not 0 <= index < n_columns:
+        raise ValueError(f"has no column {column} ({n_columns} column(s), counted from 0)")
+    return index
+
+
+def _select(table: np.ndarray, names: Optional[List[str]], column: Optional[str],
+            option: Optional[str]) -> np.ndarray:
+    """One column of ``table``: ``column`` when given, else the only one (``option`` picks one)."""
+    if column is not None:
+        return table[:, _column_index(column, names, table.shape[1])]
+    if table.shape[1] == 1:
+        return table[:, 0]
+    problem = f"has shape {table.shape} ({table.shape[1]} columns); "
+    if option is None:
+        raise ValueError(problem + "expected one column")
+    by_name = f" or a header name ({', '.join(names)})" if names else ""
+    raise ValueError(problem + f"pick one with {option} N (a 0-based index){by_name}")
+
+
+def _read_series(path: str, role: str, column: Optional[str] = None,
+                 option: Optional[str] = None) -> np.ndarray:
+    """One finite float64 series from a .npy array or a .csv/.txt table (a header row is skipped).
+
+    ``role`` (scores, labels, pred, series) and ``path`` open every error message; a table with
+    several columns needs ``column`` (a 0-based index or a header name), which the command line
+    ``option`` sets, if any.
+    """
+    file = _existing(path, role)
+    try:
+        table, names = _read_table(file)
+        if table.size == 0:
+            raise ValueError("holds no values")
+        values = _select(table, names, column, option)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise ValueError(f"contains {bad.size} NaN/inf value(s) (first at data row "
+                             f"{bad[0]}, 0-based)")
+    except ValueError as exc:
+        raise ValueError(f"{role} file {path!r}: {exc}") from exc
+    return values
+
+
+def _load_series(path: Optional[str], column: Optional[str], n_init: Optional[int]):
+    """(name, values, labels or None, calibration length) of the series ``spot`` runs on."""
+    if path is not None and not datasets._UCR_NAME.match(Path(path).name):
+        values = _read_series(path, "series", column, option="--column")
+        name = Path(path).stem + (f"[{column}]" if column is not None else "")
+        return name, values, None, n_init or max(1, len(values) // 5)
+    if column is not None:
+        raise ValueError("--column applies to .csv, .txt and .npy tables, not to a UCR archive "
+                         "series")
     if path is None:
         series = datasets.bundled_ucr()
-        return series.name, series.values, series.labels, n_init or series.train_end
-    file = Path(path)
-    if datasets._UCR_NAME.match(file.name):
-        series = datasets.load_ucr(file)
-        return series.name, series.values, series.labels, n_init or series.train_end
-    values = np.load(file) if file.suffix == ".npy" else np.loadtxt(file, delimiter=",", ndmin=1)
-    values = np.asarray(values, dtype=np.float64).ravel()
-    return file.stem, values, None, n_init or max(1, len(values) // 5)
+    else:
+        series = datasets.load_ucr(_existing(path, "series"))
+    return series.name, series.values, series.labels, n_init or series.train_end
 
 
 def _plot(path: str, values, n_init, result, labels) -> None:
@@ -61,29 +170,12 @@ def _plot(path: str, values, n_init, result, labels) -> None:
     plt.close(fig)
 
 
-def _read_vector(path: str, name: str) -> np.ndarray:
-    """A 1-D array from .npy, or .csv/.txt with one value per line (or one column)."""
-    file = Path(path)
-    if not file.exists():
-        raise ValueError(f"{name} file {path!r} does not exist")
-    if file.suffix == ".npy":
-        values = np.load(file, allow_pickle=False)
-    else:
-        values = np.loadtxt(file, delimiter="," if file.suffix == ".csv" else None, ndmin=1)
-    values = np.asarray(values)
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values[:, 0]
-    if values.ndim != 1:
-        raise ValueError(f"{name} file {path!r} holds shape {values.shape}; expected one column")
-    return values
-
-
 def _cmd_evaluate(args) -> int:
     from tsad_fast.metrics import find_length_rank, get_metrics
 
-    score = _read_vector(args.scores, "scores")
-    labels = _read_vector(args.labels, "labels")
-    pred = _read_vector(args.pred, "pred") if args.pred else None
+    score = _read_series(args.scores, "scores")
+    labels = _read_series(args.labels, "labels")
+    pred = _read_series(args.pred, "pred") if args.pred else None
     window = args.window if args.window is not None else find_length_rank(score)
     start = time.perf_counter()
     result = get_metrics(score, labels, slidingWindow=window, pred=pred, backend=args.backend)
@@ -99,7 +191,7 @@ def _cmd_evaluate(args) -> int:
 
 
 def _cmd_spot(args) -> int:
-    name, values, labels, n_init = _load_series(args.path, args.init)
+    name, values, labels, n_init = _load_series(args.path, args.column, args.init)
     if not 0 < n_init < values.size:
         raise ValueError(f"--init must lie in (0, {values.size}), got {n_init}")
     start = time.perf_counter()
@@ -131,7 +223,11 @@ def _cmd_spot(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tsad-fast", description=__doc__.splitlines()[0])
+    """The parser of ``tsad-fast``; its help is plain text (no reStructuredText markup)."""
+    parser = argparse.ArgumentParser(prog="tsad-fast", description="Time-series anomaly "
+                                     "detection with a compiled core: SPOT thresholds, TSB-AD "
+                                     "metrics, the GBOC demo.")
+    parser.add_argument("--version", action="version", version=f"tsad-fast {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="show the build: backends, OpenMP, CUDA")
     d = sub.add_parser("demo", help="GBOC on the bundled SMD machine: metrics and a plot")
@@ -147,8 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="no progress bar")
     d.add_argument("--backend", default="auto", choices=("auto",) + _backend.AUTO_ORDER)
     p = sub.add_parser("spot", help="streaming SPOT/DSPOT thresholds over a series")
-    p.add_argument("path", nargs="?", help="UCR archive .txt, .npy or one-column .csv "
-                   "(default: the bundled UCR series)")
+    p.add_argument("path", nargs="?", help="UCR archive .txt, .npy, or .csv/.txt table with "
+                   "an optional header row (default: the bundled UCR series)")
+    p.add_argument("--column", metavar="COLUMN", help="the column of a table with several: "
+                   "0-based index or header name")
     p.add_argument("--init", type=int, help="calibration length (default: the UCR training "
                    "part, else 20%%)")
     p.add_argument("--q", type=float, default=1e-3, help="risk (default 1e-3)")
@@ -162,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", default="auto", choices=("auto",) + _backend.AUTO_ORDER)
     p.add_argument("--plot", metavar="PNG", help="write a plot (needs matplotlib)")
     e = sub.add_parser("evaluate", help="TSB-AD's nine metrics (VUS-PR, VUS-ROC, F1s, ...)")
-    e.add_argument("scores", help="anomaly scores: .npy, .csv or .txt, one per timestamp")
+    e.add_argument("scores", help="anomaly scores, one per timestamp: .npy, or one-column .csv "
+                   "or .txt with an optional header row")
     e.add_argument("labels", help="0/1 labels, same formats and length")
     e.add_argument("--window", type=int, help="VUS slidingWindow (default: find_length_rank)")
     e.add_argument("--pred", help="0/1 predictions for the threshold-dependent metrics")

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 
-#include "nearest_binding.hpp"
 #include "tsad_fast/granular.hpp"
 
 namespace py = pybind11;
@@ -42,6 +41,4 @@ void bind_granular(py::module_& m) {
   m.def("granular_balls", &granular_balls, py::arg("Z").noconvert(), py::arg("min_support"),
         py::arg("prune_kappa"), py::arg("seed"), py::arg("coarse_tol") = 0.0,
         "Granular balls of Z; see tsad_fast/kernels/granular.py.");
-  tsad_fast::bind::def_kmeans_assign<&tsad_fast::granular::assign>(
-      m, "Nearest center of each row of X (canonical squared distances, ties to the lowest index).");
 }

@@ -11,6 +11,7 @@ void bind_spot(py::module_& m);
 void bind_vus(py::module_& m);
 void bind_affiliation(py::module_& m);
 void bind_granular(py::module_& m);
+void bind_kmeans(py::module_& m);
 void bind_nearest(py::module_& m);
 void bind_mv_mtf(py::module_& m);
 
@@ -44,6 +45,7 @@ PYBIND11_MODULE(_core, m) {
   bind_vus(m);
   bind_affiliation(m);
   bind_granular(m);
+  bind_kmeans(m);
   bind_nearest(m);
   bind_mv_mtf(m);
 }

@@ -21,8 +21,6 @@ using VusKernel = void (*)(const double*, std::size_t, const std::int64_t*, cons
 template <VusKernel kernel>
 inline void def_vus_areas(pybind11::module_& m, const char* doc) {
   namespace py = pybind11;
-  using F64 = py::array_t<double, py::array::c_style>;
-  using I64 = py::array_t<std::int64_t, py::array::c_style>;
   m.def(
       "vus_areas",
       [](const F64& score, const I64& starts, const I64& ends, const F64& thresholds,

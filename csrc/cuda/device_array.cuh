@@ -1,5 +1,6 @@
 // Host-side helpers shared by the CUDA translation units: error checks that throw, and an
-// owning device buffer (zero-filled, optionally copied from the host).
+// owning device buffer (zero-filled, optionally copied from the host) whose fills and copies are
+// ordered on a given stream (the legacy default stream unless one is passed).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -19,18 +20,26 @@ inline void check(cudaError_t err, const char* what) {
 template <class T>
 struct DeviceArray {
   T* ptr = nullptr;
-  explicit DeviceArray(std::size_t count) {
-    check(cudaMalloc(&ptr, std::max<std::size_t>(count, 1) * sizeof(T)), "cudaMalloc");
-    check(cudaMemset(ptr, 0, std::max<std::size_t>(count, 1) * sizeof(T)), "cudaMemset");
+  cudaStream_t stream = nullptr;
+  explicit DeviceArray(std::size_t count, cudaStream_t on = nullptr) : stream(on) {
+    const std::size_t bytes = std::max<std::size_t>(count, 1) * sizeof(T);
+    check(cudaMalloc(&ptr, bytes), "cudaMalloc");
+    check(cudaMemsetAsync(ptr, 0, bytes, stream), "cudaMemsetAsync");
   }
-  DeviceArray(const T* host, std::size_t count) : DeviceArray(count) {
-    if (count) check(cudaMemcpy(ptr, host, count * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy");
+  DeviceArray(const T* host, std::size_t count, cudaStream_t on = nullptr) : DeviceArray(count, on) {
+    if (count)
+      check(cudaMemcpyAsync(ptr, host, count * sizeof(T), cudaMemcpyHostToDevice, stream),
+            "cudaMemcpyAsync");
   }
   ~DeviceArray() { cudaFree(ptr); }
   DeviceArray(const DeviceArray&) = delete;
   DeviceArray& operator=(const DeviceArray&) = delete;
+  // Copies the first `count` values to the host once the stream's work is done.
   void to_host(T* host, std::size_t count) const {
-    if (count) check(cudaMemcpy(host, ptr, count * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy");
+    if (!count) return;
+    check(cudaMemcpyAsync(host, ptr, count * sizeof(T), cudaMemcpyDeviceToHost, stream),
+          "cudaMemcpyAsync");
+    check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
   }
 };
 

@@ -101,9 +101,10 @@ __global__ void areas_kernel(const double* tp_core, const double* soft, const do
 namespace tsad_fast {
 namespace cuda {
 
-void vus_areas(const double* score, std::size_t n, const std::int64_t* starts,
-               const std::int64_t* ends, std::size_t n_seg, const double* thresholds,
-               std::int32_t m, std::int64_t window, double* roc, double* pr) {
+void vus_areas_device(const double* score, std::size_t n, const std::int64_t* starts,
+                      const std::int64_t* ends, std::size_t n_seg, const double* thresholds,
+                      std::int32_t m, std::int64_t window, double* roc, double* pr,
+                      cudaStream_t stream) {
   const std::int64_t n_windows = window + 1;
   // buffered segments of every buffer length (host: O(S) per length)
   std::vector<std::int64_t> lo, hi, gw;
@@ -124,32 +125,42 @@ void vus_areas(const double* score, std::size_t n, const std::int64_t* starts,
       }
     }
   }
-  DeviceArray<double> d_score(score, n), d_thr(thresholds, m), d_nbuf(n_buffered.data(), n_windows);
-  DeviceArray<std::int64_t> d_starts(starts, n_seg), d_ends(ends, n_seg);
-  DeviceArray<std::int64_t> d_lo(lo.data(), lo.size()), d_hi(hi.data(), hi.size()), d_gw(gw.data(), gw.size());
-  DeviceArray<std::int32_t> d_rank(n);
-  DeviceArray<double> d_npred(m), d_tp(m), d_soft(n_windows * m), d_hit(n_windows * m);
-  DeviceArray<double> d_roc(n_windows), d_pr(n_windows);
+  DeviceArray<double> d_nbuf(n_buffered.data(), n_windows, stream);
+  DeviceArray<std::int64_t> d_starts(starts, n_seg, stream), d_ends(ends, n_seg, stream);
+  DeviceArray<std::int64_t> d_lo(lo.data(), lo.size(), stream), d_hi(hi.data(), hi.size(), stream),
+      d_gw(gw.data(), gw.size(), stream);
+  DeviceArray<std::int32_t> d_rank(n, stream);
+  DeviceArray<double> d_npred(m, stream), d_tp(m, stream), d_soft(n_windows * m, stream),
+      d_hit(n_windows * m, stream);
   const int threads = 256;
   const int blocks = static_cast<int>(std::min<std::size_t>((n + threads - 1) / threads, 4096));
   const auto ns = static_cast<std::int64_t>(n_seg);
-  rank_kernel<<<blocks, threads>>>(d_score.ptr, n, d_thr.ptr, m, d_starts.ptr, d_ends.ptr, ns,
-                                   d_rank.ptr, d_npred.ptr, d_tp.ptr);
-  soft_kernel<<<dim3(blocks, static_cast<unsigned>(n_windows)), threads>>>(
+  rank_kernel<<<blocks, threads, 0, stream>>>(score, n, thresholds, m, d_starts.ptr, d_ends.ptr,
+                                              ns, d_rank.ptr, d_npred.ptr, d_tp.ptr);
+  soft_kernel<<<dim3(blocks, static_cast<unsigned>(n_windows)), threads, 0, stream>>>(
       d_rank.ptr, n, d_starts.ptr, d_ends.ptr, ns, m, d_soft.ptr);
-  hit_kernel<<<static_cast<unsigned>(lo.size()), threads>>>(d_rank.ptr, d_lo.ptr, d_hi.ptr,
-                                                             d_gw.ptr, m, d_hit.ptr);
-  prefix_kernel<<<1, 1>>>(d_npred.ptr, 1, m);
-  prefix_kernel<<<1, 1>>>(d_tp.ptr, 1, m);
+  hit_kernel<<<static_cast<unsigned>(lo.size()), threads, 0, stream>>>(
+      d_rank.ptr, d_lo.ptr, d_hi.ptr, d_gw.ptr, m, d_hit.ptr);
+  prefix_kernel<<<1, 1, 0, stream>>>(d_npred.ptr, 1, m);
+  prefix_kernel<<<1, 1, 0, stream>>>(d_tp.ptr, 1, m);
   const int row_blocks = static_cast<int>((n_windows + 127) / 128);
-  prefix_kernel<<<row_blocks, 128>>>(d_soft.ptr, n_windows, m);
-  prefix_kernel<<<row_blocks, 128>>>(d_hit.ptr, n_windows, m);
-  areas_kernel<<<row_blocks, 128>>>(d_tp.ptr, d_soft.ptr, d_npred.ptr, d_hit.ptr, d_nbuf.ptr,
-                                    n_labelled, static_cast<double>(n), m, n_windows, d_roc.ptr,
-                                    d_pr.ptr);
+  prefix_kernel<<<row_blocks, 128, 0, stream>>>(d_soft.ptr, n_windows, m);
+  prefix_kernel<<<row_blocks, 128, 0, stream>>>(d_hit.ptr, n_windows, m);
+  areas_kernel<<<row_blocks, 128, 0, stream>>>(d_tp.ptr, d_soft.ptr, d_npred.ptr, d_hit.ptr,
+                                               d_nbuf.ptr, n_labelled, static_cast<double>(n), m,
+                                               n_windows, roc, pr);
   check(cudaGetLastError(), "vus kernels launch");
-  check(cudaMemcpy(roc, d_roc.ptr, n_windows * sizeof(double), cudaMemcpyDeviceToHost), "cudaMemcpy");
-  check(cudaMemcpy(pr, d_pr.ptr, n_windows * sizeof(double), cudaMemcpyDeviceToHost), "cudaMemcpy");
+  check(cudaStreamSynchronize(stream), "vus kernels");  // before the temporaries are freed
+}
+
+void vus_areas(const double* score, std::size_t n, const std::int64_t* starts,
+               const std::int64_t* ends, std::size_t n_seg, const double* thresholds,
+               std::int32_t m, std::int64_t window, double* roc, double* pr) {
+  DeviceArray<double> d_score(score, n), d_thr(thresholds, m), d_roc(window + 1), d_pr(window + 1);
+  vus_areas_device(d_score.ptr, n, starts, ends, n_seg, d_thr.ptr, m, window, d_roc.ptr, d_pr.ptr,
+                   nullptr);
+  d_roc.to_host(roc, window + 1);
+  d_pr.to_host(pr, window + 1);
 }
 
 }  // namespace cuda

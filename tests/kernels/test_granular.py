@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tsad_fast import _backend
 from tsad_fast.kernels import gb_dm, gb_split, granular_balls
-from tsad_fast.kernels._numpy.granular import SplitMix64
+from tsad_fast.kernels._numpy.kmeans import SplitMix64
 
 
 def test_splitmix64_known_answer():
@@ -92,7 +92,7 @@ def test_coarse_tolerance_is_scale_free_and_keeps_the_invariants():
 
 
 def test_shift_tolerance_is_scikit_learns():
-    from tsad_fast.kernels._numpy.granular import shift_tolerance
+    from tsad_fast.kernels._numpy.kmeans import shift_tolerance
 
     Z = np.random.default_rng(7).normal(size=(300, 5)) * [1, 2, 3, 4, 5]
     assert shift_tolerance(Z, 1e-4) == pytest.approx(1e-4 * np.var(Z, axis=0).mean(), rel=1e-12)

@@ -110,7 +110,7 @@ def test_transform_applies_the_training_bins():
     F = model.transform(test)
     B = ref.digitize(test, model.edges_)
     weights, scale = model._weights(3)
-    np.testing.assert_allclose(F, ref.field(B, model.transitions_, weights, 0.9, scale),
+    np.testing.assert_allclose(F, ref.mtf_field(B, model.transitions_, weights, 0.9, scale),
                                rtol=1e-12)
     far = test.copy()
     far[50] = 100.0  # above every training edge: the last bin of each variable

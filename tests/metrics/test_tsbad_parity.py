@@ -34,6 +34,20 @@ def period_cases():
 
 CASES = list(golden_cases())
 PRED_CASES = list(golden_cases("pred_values"))
+BOOL_PRED_CASES = list(golden_cases("pred_bool_values"))
+
+
+def three_sigma_pred(score):
+    """TSB-AD main.py's predictions: ``output > mean + 3 * std``, a boolean array."""
+    return score > score.mean() + 3 * score.std()
+
+
+def get_metrics(score, labels, **kwargs):
+    """get_metrics, with the warning it gives for windows longer than the series expected."""
+    if kwargs.get("slidingWindow", 100) > len(score):
+        with pytest.warns(UserWarning, match="longer than the series"):
+            return metrics.get_metrics(score, labels, **kwargs)
+    return metrics.get_metrics(score, labels, **kwargs)
 
 
 def assert_matches(got, expected):
@@ -49,14 +63,31 @@ def assert_matches(got, expected):
 @pytest.mark.parametrize("backend", CPU_BACKENDS)
 @pytest.mark.parametrize("labels,score,window,expected", CASES)
 def test_get_metrics_matches_tsbad(labels, score, window, expected, backend):
-    assert_matches(metrics.get_metrics(score, labels, slidingWindow=window, backend=backend),
-                   expected)
+    assert_matches(get_metrics(score, labels, slidingWindow=window, backend=backend), expected)
 
 
+@pytest.mark.parametrize("dtype", [int, float])
 @pytest.mark.parametrize("labels,score,window,expected", PRED_CASES)
-def test_get_metrics_with_pred_matches_tsbad(labels, score, window, expected):
-    pred = (score > metrics.three_sigma_threshold(score)).astype(int)
-    assert_matches(metrics.get_metrics(score, labels, slidingWindow=window, pred=pred), expected)
+def test_get_metrics_with_numeric_pred_matches_tsbad(labels, score, window, expected, dtype):
+    pred = three_sigma_pred(score).astype(dtype)
+    assert_matches(get_metrics(score, labels, slidingWindow=window, pred=pred), expected)
+
+
+@pytest.mark.parametrize("labels,score,window,expected", BOOL_PRED_CASES)
+def test_get_metrics_with_boolean_pred_matches_tsbad(labels, score, window, expected):
+    """TSB-AD's range conversion of a boolean pred finds one range from its first edge to the
+    end; get_metrics reproduces that R-based-F1, range_f1 keeps the true ranges."""
+    pred = three_sigma_pred(score)
+    assert_matches(get_metrics(score, labels, slidingWindow=window, pred=pred), expected)
+    assert metrics.range_f1(labels, pred=pred) == metrics.range_f1(labels, pred=pred.astype(int))
+
+
+def test_boolean_pred_quirk_changes_the_range_f1():
+    """The golden cases include ones where the boolean and the 0/1 R-based-F1 differ (so the
+    quirk is exercised, not vacuously equal)."""
+    differ = [p.values[3]["R-based-F1"] != b.values[3]["R-based-F1"]
+              for p, b in zip(PRED_CASES, BOOL_PRED_CASES)]
+    assert sum(differ) >= 3
 
 
 @pytest.mark.parametrize("series,expected", list(period_cases()))
@@ -68,6 +99,10 @@ def test_find_length_rank_matches_tsbad(series, expected):
 @pytest.mark.parametrize("backend", CPU_BACKENDS)
 @pytest.mark.parametrize("labels,score,window,expected", CASES)
 def test_vus_matches_tsbad(labels, score, window, expected, backend):
+    if window > len(score):  # get_metrics computes it (with a warning); vus refuses it
+        with pytest.raises(ValueError, match="longer than the series"):
+            metrics.vus(labels, score, sliding_window=window, backend=backend)
+        return
     roc, pr = metrics.vus(labels, score, sliding_window=window, backend=backend)
     assert roc == pytest.approx(expected["VUS-ROC"], abs=1e-9)
     assert pr == pytest.approx(expected["VUS-PR"], abs=1e-9)
@@ -98,6 +133,7 @@ def test_event_metrics_match_tsbad(labels, score, window, expected):
 def test_live_against_tsbad():
     tsb = pytest.importorskip("TSB_AD.evaluation.basic_metrics",
                               reason="TSB-AD 1.5 (the reference) is not installed")
+    tsb_metrics = pytest.importorskip("TSB_AD.evaluation.metrics")
     rng = np.random.default_rng(11)
     for trial in range(6):
         n = int(rng.integers(200, 2500))
@@ -109,7 +145,7 @@ def test_live_against_tsbad():
             labels[:4] = 1  # segments touching both ends
             labels[-1] = 1
         score = np.round(rng.random(n) + labels * rng.random(), int(rng.integers(1, 4)))
-        window = int(rng.integers(0, 130))
+        window = int(rng.integers(1, 130))
         grader = tsb.basic_metricor()
         *_, ref_roc, ref_pr = tsb.generate_curve(labels, score, window, "opt", 250)
         roc, pr = metrics.vus(labels, score, sliding_window=window)
@@ -138,3 +174,10 @@ def test_live_against_tsbad():
             assert got == (0.0 if np.isnan(want) else pytest.approx(want, abs=1e-9))
         assert metrics.affiliation_f1(labels, score) == pytest.approx(
             grader.metric_Affiliation(labels, score), abs=1e-9)
+        # TSB-AD's main.py flow: boolean 3-sigma pred, and boolean labels, through get_metrics
+        pred = score > score.mean() + 3 * score.std()
+        for y, p in [(labels, pred), (labels.astype(bool), pred.astype(int)),
+                     (labels.astype(bool), pred)]:
+            want = tsb_metrics.get_metrics(score, y, slidingWindow=window, pred=p)
+            assert_matches(metrics.get_metrics(score, y, slidingWindow=window, pred=p),
+                           {k: float(v) for k, v in want.items()})

@@ -37,19 +37,6 @@ def test_interpretation_bad_input():
         metrics.hit_rate_at_p(gt, np.ones((3, 3)), timestamps=[7])
 
 
-def test_window_scores_to_points_pads_like_tsbad():
-    out = metrics.window_scores_to_points([1.0, 2.0, 3.0], window=4)
-    np.testing.assert_array_equal(out, [1, 1, 1, 2, 3, 3])  # ceil(3/2) = 2 front, 1 behind
-    assert metrics.window_scores_to_points([5.0], 1).tolist() == [5.0]
-    with pytest.raises(ValueError, match="window"):
-        metrics.window_scores_to_points([1.0], 0)
-
-
-def test_three_sigma_threshold():
-    x = np.r_[np.zeros(99), 10.0]
-    assert metrics.three_sigma_threshold(x) == pytest.approx(x.mean() + 3 * x.std())
-
-
 def test_find_length_rank_edge_cases():
     assert metrics.find_length_rank(np.arange(100.0), rank=0) == 1
     assert metrics.find_length_rank(np.ones(500)) == 125  # constant: no peak
@@ -88,3 +75,43 @@ def test_get_metrics_bad_input(kwargs, error, match):
     args.update(kwargs)
     with pytest.raises(error, match=match):
         metrics.get_metrics(**args)
+
+
+def test_get_metrics_warns_on_windows_tsbad_accepts_silently():
+    score, labels = np.linspace(0, 1, 100), np.r_[np.zeros(90), np.ones(10)]
+    with pytest.warns(UserWarning, match="slidingWindow=0"):
+        zero = metrics.get_metrics(score, labels, slidingWindow=0)
+    assert zero["VUS-PR"] == pytest.approx(metrics.range_auc(labels, score, 0)[1])
+    with pytest.warns(UserWarning, match="longer than the series"):
+        metrics.get_metrics(score, labels, slidingWindow=101)
+    with pytest.raises(ValueError, match="longer than the series"):
+        metrics.vus(labels, score, sliding_window=101)
+
+
+def test_get_metrics_reports_progress():
+    seen = []
+    metrics.get_metrics(np.linspace(0, 1, 100), np.r_[np.zeros(90), np.ones(10)], 10,
+                        progress=seen.append)
+    assert len(seen) == 4 and seen[0].startswith("VUS: 11 buffer lengths x 250 thresholds")
+
+
+def test_get_metrics_validates_each_array_once(monkeypatch):
+    """score, labels and pred are each converted and checked exactly once per call."""
+    import sys
+
+    from tsad_fast import _validation
+
+    calls = []
+    original = _validation.as_float_array
+
+    def counting(value, name, *args, **kwargs):
+        calls.append(name)
+        return original(value, name, *args, **kwargs)
+
+    for module in list(sys.modules.values()):
+        if (getattr(module, "__name__", "").startswith("tsad_fast")
+                and getattr(module, "as_float_array", None) is original):
+            monkeypatch.setattr(module, "as_float_array", counting)
+    score = np.linspace(0, 1, 100)
+    metrics.get_metrics(score, np.r_[np.zeros(90), np.ones(10)], 10, pred=score > 0.8)
+    assert sorted(calls) == ["labels", "pred", "score"]

@@ -10,14 +10,16 @@ orders, no fused multiply-adds).
 """
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from tsad_fast import _backend
-from tsad_fast._validation import as_float_array, check_int
+from tsad_fast._validation import as_float_array, check_int, check_real
 from tsad_fast.kernels._numpy import granular as _ref
+from tsad_fast.kernels._numpy.kmeans import SplitMix64, shift_tolerance
 
 _backend.register(
     "granular_balls",
@@ -60,19 +62,21 @@ def granular_balls(Z, min_support: int = 8, prune_kappa: float = 2.0, seed: int 
     """
     Z = as_float_array(Z, "Z", ndim=2)
     min_support = check_int(min_support, "min_support", 1)
-    if isinstance(prune_kappa, bool) or not isinstance(prune_kappa, numbers.Real):
-        raise TypeError(f"prune_kappa must be a real number, got {prune_kappa!r}")
-    if not (np.isfinite(prune_kappa) and prune_kappa >= 0):
-        raise ValueError(f"prune_kappa must be finite and >= 0, got {prune_kappa!r}")
+    prune_kappa = check_real(prune_kappa, "prune_kappa", 0.0, math.inf, high_open=True)
     seed = _check_seed(seed)
-    if isinstance(coarse_tol, bool) or not isinstance(coarse_tol, numbers.Real):
-        raise TypeError(f"coarse_tol must be a real number, got {coarse_tol!r}")
-    if not (np.isfinite(coarse_tol) and coarse_tol >= 0):
-        raise ValueError(f"coarse_tol must be finite and >= 0, got {coarse_tol!r}")
+    coarse_tol = check_real(coarse_tol, "coarse_tol", 0.0, math.inf, high_open=True)
+    return granular_balls_unchecked(Z, min_support, prune_kappa, seed, coarse_tol, backend)
+
+
+def granular_balls_unchecked(Z: np.ndarray, min_support: int, prune_kappa: float, seed: int,
+                             coarse_tol: float, backend: str = "auto") -> GranularBalls:
+    """The construction for validated arguments (Z a finite C-contiguous float64 (n >= 1, d)
+    array, the others as ``granular_balls`` checks them), for callers that produced Z
+    themselves."""
     _, run = _backend.resolve("granular_balls", backend)
     # one absolute tolerance for every backend, computed once with the reference's sums
-    tol = _ref.shift_tolerance(Z, float(coarse_tol))
-    centers, radii, sizes, labels, before = run(Z, min_support, float(prune_kappa), seed, tol)
+    tol = shift_tolerance(Z, coarse_tol)
+    centers, radii, sizes, labels, before = run(Z, min_support, prune_kappa, seed, tol)
     return GranularBalls(centers, radii, sizes, labels, int(before))
 
 
@@ -88,4 +92,4 @@ def gb_split(X, seed: int = 2024, key: int = 1):
     Returns (labels 0/1 (n,), parent DM, size-weighted child DM; inf when a child is empty).
     """
     X = as_float_array(X, "X", ndim=2, min_length=2)
-    return _ref.split_ball(X, _ref.SplitMix64(_check_seed(seed), check_int(key, "key", 0)))
+    return _ref.split_ball(X, SplitMix64(_check_seed(seed), check_int(key, "key", 0)))

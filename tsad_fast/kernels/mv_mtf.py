@@ -32,8 +32,8 @@ for _name in ("mtf_transitions", "mtf_field"):
         _name,
         cpp=f"tsad_fast._core:{_name}",
         cuda=f"tsad_fast._cuda:{_name}",
-        numba=f"tsad_fast.kernels._numba.mv_mtf:{_name[4:]}",
-        numpy=f"tsad_fast.kernels._numpy.mv_mtf:{_name[4:]}",
+        numba=f"tsad_fast.kernels._numba.mv_mtf:{_name}",
+        numpy=f"tsad_fast.kernels._numpy.mv_mtf:{_name}",
     )
 
 

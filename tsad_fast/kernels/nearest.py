@@ -6,16 +6,20 @@ formed as ||q||^2 - 2 q.c + ||c||^2 with float64 accumulation and clamped at 0; 
 backends never form the m x k matrix (memory O(m + k) beyond the inputs). Backends differ only
 in the order of the dot products' additions (~1e-16 relative), so an index may differ between
 them only where two centers are equally near to that precision.
+
+A GPU array Q (CuPy, CUDA torch, ...) runs on the ``cuda`` backend without leaving the device
+and the results come back as arrays of its library (see ``_device.py``).
 """
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Any, Tuple
 
 import numpy as np
 
 from tsad_fast import _backend
-from tsad_fast._backend import to_host
+from tsad_fast._backend import is_gpu_array
 from tsad_fast._validation import as_points_and_centers
+from tsad_fast.kernels import _device
 
 _backend.register(
     "nearest_center",
@@ -26,14 +30,36 @@ _backend.register(
 )
 
 
-def nearest_center(Q, C, backend: str = "auto") -> Tuple[np.ndarray, np.ndarray]:
+def nearest_center(Q, C, backend: str = "auto") -> Tuple[Any, Any]:
     """(distances (m,) float64, indices (m,) int64) of the nearest row of C for each row of Q.
 
     Q : array-like (m, d), finite (m may be 0); C : array-like (k, d), k >= 1, finite.
-    GPU arrays (CuPy, CUDA torch) select ``cuda`` under "auto"; results come back as NumPy.
+    A GPU array Q selects ``cuda`` under "auto" and gets its results on its device, in its own
+    library (C may then be a GPU array of the same library or a host array); host arrays give
+    NumPy results on every backend, ``cuda`` included (copied to the GPU and back).
     """
-    _, run = _backend.resolve("nearest_center", backend, like=Q)
-    Q, C = as_points_and_centers(to_host(Q), to_host(C), "Q", "C")
+    name, _ = _backend.resolve("nearest_center", backend, like=Q)
+    if name == "cuda" and is_gpu_array(Q):
+        return _nearest_center_device(Q, C)
+    Q, C = as_points_and_centers(Q, C, "Q", "C")
+    return nearest_center_unchecked(Q, C, backend)
+
+
+def nearest_center_unchecked(Q: np.ndarray, C: np.ndarray,
+                             backend: str = "auto") -> Tuple[np.ndarray, np.ndarray]:
+    """The search on validated host arrays (``as_points_and_centers``) on ``backend``, for
+    callers that produced Q and C themselves."""
     if Q.shape[0] == 0:
         return np.empty(0), np.empty(0, dtype=np.int64)
-    return run(Q, C)
+    return _backend.resolve("nearest_center", backend)[1](Q, C)
+
+
+def _nearest_center_device(Q, C):
+    ops, Q, C = _device.points_and_centers(Q, C, "Q", "C")
+    (m, d), k = ops.shape(Q), ops.shape(C)[0]
+    distances, indices = ops.empty(Q, (m,), "float64"), ops.empty(Q, (m,), "int64")
+    if m:
+        _device.cuda_call("nearest_center_device")(
+            ops.pointer(Q), m, ops.pointer(C), k, d, ops.pointer(distances),
+            ops.pointer(indices), ops.stream(Q))
+    return distances, indices

@@ -15,7 +15,7 @@ from tsad_fast import _backend
 from tsad_fast._validation import as_float_array, check_bool, check_int, check_open_unit
 
 _backend.register(
-    "spot",
+    "spot_stream",
     cpp="tsad_fast._core:spot_stream",
     numba="tsad_fast.kernels._numba.spot:spot_stream",
     numpy="tsad_fast.kernels._numpy.spot:spot_stream",
@@ -154,7 +154,7 @@ def spot(
         span = max(init.max(), stream.max(initial=-np.inf)) - min(init.min(), stream.min(initial=np.inf))
     if not np.isfinite(span):
         raise ValueError("init_data and data span more than the float64 range; rescale them")
-    name, run = _backend.resolve("spot", backend, like=init_data)
+    name, run = _backend.resolve("spot_stream", backend, like=init_data)
     base, t_upper, t_lower, window = calibration(init, level, depth, two_sided)
     out = run(base, t_upper, t_lower, two_sided, window, stream, q, n_points, with_alarm, compat)
     upper, lower = out["upper"], out["lower"]

@@ -1,24 +1,17 @@
-"""Validation shared by the metrics: binary labels against a score of the same length."""
+"""Validation shared by the metrics: binary labels and predictions against a score of the same
+length. Public metric functions validate with these once and pass the checked arrays to the
+private functions that compute; :func:`tsad_fast.metrics.get_metrics` does the same for all
+nine metrics at once."""
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
-from tsad_fast._validation import as_float_array
+from tsad_fast._validation import as_float_array, check_labels, segments
 
-
-def check_labels(labels, n: int, name: str = "labels", against: str = "score") -> np.ndarray:
-    """``labels`` as an int8 0/1 array of length ``n`` (that of ``against``) with both classes."""
-    values = as_float_array(labels, name)
-    if values.size != n:
-        raise ValueError(f"{name} has {values.size} values but {against} has {n}")
-    if not np.isin(values, (0.0, 1.0)).all():
-        raise ValueError(f"{name} must hold only 0 (normal) and 1 (anomaly)")
-    out = values.astype(np.int8)
-    if not out.any():
-        raise ValueError(f"{name} holds no anomaly (no 1): the anomaly-class metrics are undefined")
-    if out.all():
-        raise ValueError(f"{name} holds no normal point (all 1): the metrics are undefined")
-    return out
+__all__ = ["check_labels", "check_pred", "check_pred_and_labels", "check_score_and_labels",
+           "is_boolean", "segments"]
 
 
 def check_score_and_labels(labels, score, score_name: str = "score"):
@@ -27,7 +20,28 @@ def check_score_and_labels(labels, score, score_name: str = "score"):
     return check_labels(labels, score.size), score
 
 
-def segments(labels: np.ndarray):
-    """Inclusive (starts, ends) int64 of the runs of 1 in a 0/1 array, ascending."""
-    edges = np.diff(np.concatenate([[0], labels.astype(np.int8), [0]]))
-    return np.flatnonzero(edges == 1).astype(np.int64), (np.flatnonzero(edges == -1) - 1).astype(np.int64)
+def check_pred(pred, n: int, name: str = "pred") -> np.ndarray:
+    """``pred`` as a boolean array of length ``n``, holding only 0 and 1."""
+    values = as_float_array(pred, name)
+    if values.size != n:
+        raise ValueError(f"{name} has {values.size} values but score has {n}")
+    if not np.isin(values, (0.0, 1.0)).all():
+        raise ValueError(f"{name} must hold only 0 and 1")
+    return values == 1.0
+
+
+def check_pred_and_labels(labels, pred):
+    """(labels int8 (n,), pred bool (n,)) for metrics of given predictions."""
+    values = as_float_array(pred, "pred")
+    if not np.isin(values, (0.0, 1.0)).all():
+        raise ValueError("pred must hold only 0 and 1")
+    return check_labels(labels, values.size, against="pred"), values == 1.0
+
+
+def is_boolean(values: Any) -> bool:
+    """Whether ``values`` (an array or a list) has NumPy's boolean dtype, which TSB-AD's range
+    conversion treats differently from 0/1 numbers (see ``events.py``)."""
+    try:
+        return np.asarray(values).dtype == np.bool_
+    except Exception:  # unreadable input: the validation that follows names the problem
+        return False

@@ -9,54 +9,69 @@ TSB-AD's quirks are kept, since users compare against its numbers:
 * PA-F1 never back-fills index 0 (its backward scan stops at 1);
 * the event list drops the last point of a segment that ends the series (so a one-point segment
   there can never be detected);
-* a prediction that is 1 everywhere has no range (its range conversion finds no edge).
+* a prediction that is 1 everywhere has no range (its range conversion finds no edge);
+* a **boolean** array (what TSB-AD's own ``main.py`` passes as ``pred``: ``output > mean +
+  3*std``) goes through its range conversion ``np.diff(x) == 1`` / ``== -1`` as booleans: the
+  difference of booleans is their XOR, so every edge, rising or falling, counts as a start and
+  none as an end, and the conversion returns the single range from just after the first edge
+  to the end of the series. :func:`tsad_fast.metrics.get_metrics` reproduces that for boolean
+  ``pred`` (and boolean ``labels``), as TSB-AD's R-based-F1 does; :func:`range_f1` always uses
+  the true ranges.
 """
 from __future__ import annotations
 
+from typing import Iterable, Iterator, Tuple
+
 import numpy as np
 
-from tsad_fast._validation import as_float_array
-from tsad_fast.metrics._inputs import check_labels, check_score_and_labels, segments
+from tsad_fast.metrics._inputs import check_pred_and_labels, check_score_and_labels, segments
 
 _EPS = 1e-15
 N_SWEEP = 100
 
 
-def _predictions(labels, score, pred):
-    """(labels, iterator of boolean predictions to score)."""
-    if pred is not None:
-        p = as_float_array(pred, "pred")
-        labels = check_labels(labels, p.size, against="pred")
-        if not np.isin(p, (0.0, 1.0)).all():
-            raise ValueError("pred must hold only 0 and 1")
-        return labels, iter([p == 1.0])
-    if score is None:
-        raise TypeError("give score (oracle threshold sweep) or pred")
-    labels, score = check_score_and_labels(labels, score)
-    thresholds = np.linspace(score.min(), score.max(), N_SWEEP)
-    return labels, (score > t for t in thresholds)
+def oracle_predictions(score: np.ndarray) -> Iterator[np.ndarray]:
+    """TSB-AD's sweep: ``score > t`` for ``t`` in ``linspace(min, max, 100)``."""
+    return (score > t for t in np.linspace(score.min(), score.max(), N_SWEEP))
 
 
 def _f1(tp, fp, fn):
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
-class _Truth:
-    """What every prediction is compared with: the labelled runs and their prefix counts."""
+def tsbad_ranges(x: np.ndarray, boolean: bool) -> Tuple[np.ndarray, np.ndarray]:
+    """Inclusive (starts, ends) of the ranges TSB-AD's ``range_convers_new`` finds in a 0/1
+    array: its runs of 1, or for a ``boolean`` array the single range from just after the first
+    edge to the last index (none without an edge); an array that is 1 everywhere has no range
+    either way."""
+    edges = np.flatnonzero(x[1:] != x[:-1])
+    if boolean:
+        if edges.size == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.array([edges[0] + 1], np.int64), np.array([x.size - 1], np.int64)
+    if edges.size == 0 and x[0]:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return segments(x)
 
-    def __init__(self, labels):
+
+class _Truth:
+    """What every prediction is compared with: the labelled runs (and the ranges TSB-AD's
+    range conversion sees in the labels) and their prefix counts."""
+
+    def __init__(self, labels: np.ndarray, boolean: bool = False):
         self.labels = labels
         self.starts, self.ends = segments(labels)
         self.lengths = self.ends - self.starts + 1
         self.n_true = float(self.lengths.sum())
         self.counts = np.concatenate([[0], np.cumsum(labels, dtype=np.int64)])
+        self.range_starts, self.range_ends = tsbad_ranges(labels, boolean)
         # TSB-AD's event list ends a segment that ends the series one point early
         self.event_ends = self.ends.copy()
         if self.event_ends[-1] == labels.size - 1:
             self.event_ends[-1] -= 1
 
 
-def _scores(truth: _Truth, p: np.ndarray):
+def _scores(truth: _Truth, p: np.ndarray, boolean_pred: bool):
     """(PA-F1, Event-based-F1, R-based-F1) of one boolean prediction."""
     counts = np.concatenate([[0], np.cumsum(p, dtype=np.int64)])
     n_pred = float(counts[-1])
@@ -73,23 +88,21 @@ def _scores(truth: _Truth, p: np.ndarray):
     recall = float(np.sum(detected)) / truth.starts.size
     precision = tp_points / n_pred if n_pred else 0.0
     event = 2 * recall * precision / (recall + precision + _EPS)
-    # range-based (flat bias): a prediction that is 1 everywhere has no range in TSB-AD
-    if n_pred == p.size:
-        p_starts = p_ends = np.empty(0, dtype=np.int64)
-    else:
-        edges = np.diff(p.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-        p_starts, p_ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
-    r_recall = _range_recall(truth.starts, truth.ends, inside, p_starts, p_ends, 0.2)
-    r_precision = 0.0
-    if p_starts.size:
-        labelled = truth.counts[p_ends + 1] - truth.counts[p_starts]
-        r_precision = _range_recall(p_starts, p_ends, labelled, truth.starts, truth.ends, 0.0)
+    # range-based (flat bias), on the ranges TSB-AD's conversion finds on each side
+    p_starts, p_ends = tsbad_ranges(p, boolean_pred)
+    r_recall = _range_recall(truth.range_starts, truth.range_ends, counts, p_starts, p_ends, 0.2)
+    r_precision = _range_recall(p_starts, p_ends, truth.counts, truth.range_starts,
+                                truth.range_ends, 0.0)
     rf = 0.0 if r_recall + r_precision == 0 else 2 * r_recall * r_precision / (r_recall + r_precision)
     return pa, event, rf
 
 
-def _range_recall(r_start, r_end, inside, p_start, p_end, alpha):
-    """Range-based recall of ranges p against ranges r, given the p-points inside each r."""
+def _range_recall(r_start, r_end, point_counts, p_start, p_end, alpha):
+    """Range-based recall of ranges r against the points (prefix counts ``point_counts``) and
+    ranges p of the other side; 0 without any range r, as in TSB-AD."""
+    if r_start.size == 0:
+        return 0.0
+    inside = point_counts[r_end + 1] - point_counts[r_start]
     existence = np.sum(inside > 0)
     overlapping = (np.searchsorted(p_start, r_end, side="right")
                    - np.searchsorted(p_end, r_start, side="left"))
@@ -98,15 +111,28 @@ def _range_recall(r_start, r_end, inside, p_start, p_end, alpha):
     return (alpha * existence + (1 - alpha) * overlap) / r_start.size
 
 
-def event_scores(labels, score=None, pred=None):
-    """(PA-F1, Event-based-F1, R-based-F1) in one sweep; see the module docstring."""
-    labels, preds = _predictions(labels, score, pred)
-    truth = _Truth(labels)
+def best_event_scores(labels: np.ndarray, predictions: Iterable[np.ndarray],
+                      boolean_labels: bool = False, boolean_pred: bool = False):
+    """(PA-F1, Event-based-F1, R-based-F1), each the best over ``predictions`` (boolean arrays)
+    against validated labels; ``boolean_*`` apply TSB-AD's boolean range conversion."""
+    truth = _Truth(labels, boolean_labels)
     best = None
-    for p in preds:
-        values = _scores(truth, p)
+    for p in predictions:
+        values = _scores(truth, p, boolean_pred)
         best = values if best is None else tuple(max(b, v) for b, v in zip(best, values))
     return tuple(float(v) for v in best)
+
+
+def event_scores(labels, score=None, pred=None):
+    """(PA-F1, Event-based-F1, R-based-F1) in one sweep; see the module docstring. Ranges are
+    always the true runs of 1 here, whatever the dtype of ``pred``."""
+    if pred is not None:
+        labels, p = check_pred_and_labels(labels, pred)
+        return best_event_scores(labels, [p])
+    if score is None:
+        raise TypeError("give score (oracle threshold sweep) or pred")
+    labels, score = check_score_and_labels(labels, score)
+    return best_event_scores(labels, oracle_predictions(score))
 
 
 def pa_f1(labels, score=None, pred=None) -> float:

@@ -2,11 +2,9 @@
 (``roc_auc_score``, ``average_precision_score``, the F1 of ``precision_recall_curve``)."""
 from __future__ import annotations
 
-
 import numpy as np
 
-from tsad_fast._validation import as_float_array
-from tsad_fast.metrics._inputs import check_labels, check_score_and_labels
+from tsad_fast.metrics._inputs import check_pred_and_labels, check_score_and_labels
 
 
 def _ranked_counts(labels: np.ndarray, score: np.ndarray):
@@ -19,22 +17,42 @@ def _ranked_counts(labels: np.ndarray, score: np.ndarray):
     return tps, fps
 
 
-def auc_roc(labels, score) -> float:
-    """Area under the ROC curve (trapezoids over distinct thresholds, ties as one step)."""
-    labels, score = check_score_and_labels(labels, score)
+def _auc_roc(labels: np.ndarray, score: np.ndarray) -> float:
     tps, fps = _ranked_counts(labels, score)
     tpr = np.r_[0.0, tps / tps[-1]]
     fpr = np.r_[0.0, fps / fps[-1]]
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
 
 
-def auc_pr(labels, score) -> float:
-    """Average precision: sum over distinct thresholds of (R_k - R_k-1) * P_k."""
-    labels, score = check_score_and_labels(labels, score)
+def _auc_pr(labels: np.ndarray, score: np.ndarray) -> float:
     tps, fps = _ranked_counts(labels, score)
     precision = tps / (tps + fps)
     recall = np.r_[0.0, tps / tps[-1]]
     return float(np.sum(np.diff(recall) * precision))
+
+
+def _f1_of_pred(labels: np.ndarray, pred: np.ndarray) -> float:
+    """F1 of boolean predictions (0 when nothing is predicted or nothing is hit)."""
+    tp = float(np.count_nonzero(pred & (labels == 1)))
+    return 0.0 if tp == 0 else 2 * tp / (np.count_nonzero(pred) + np.count_nonzero(labels))
+
+
+def _oracle_f1(labels: np.ndarray, score: np.ndarray) -> float:
+    """TSB-AD's oracle: the best ``2PR / (P + R + 1e-5)`` over all thresholds of score."""
+    tps, fps = _ranked_counts(labels, score)
+    precision = tps / (tps + fps)
+    recall = tps / tps[-1]
+    return float(np.max(2 * precision * recall / (precision + recall + 1e-5)))
+
+
+def auc_roc(labels, score) -> float:
+    """Area under the ROC curve (trapezoids over distinct thresholds, ties as one step)."""
+    return _auc_roc(*check_score_and_labels(labels, score))
+
+
+def auc_pr(labels, score) -> float:
+    """Average precision: sum over distinct thresholds of (R_k - R_k-1) * P_k."""
+    return _auc_pr(*check_score_and_labels(labels, score))
 
 
 def point_f1(labels, score=None, pred=None) -> float:
@@ -44,17 +62,7 @@ def point_f1(labels, score=None, pred=None) -> float:
     TSB-AD's oracle, the best ``2PR / (P + R + 1e-5)`` over all thresholds of ``score``.
     """
     if pred is not None:
-        p = as_float_array(pred, "pred")
-        labels = check_labels(labels, p.size, against="pred")
-        if not np.isin(p, (0.0, 1.0)).all():
-            raise ValueError("pred must hold only 0 and 1")
-        tp = float(np.sum((p == 1) & (labels == 1)))
-        n_pred, n_true = float(np.sum(p == 1)), float(np.sum(labels == 1))
-        return 0.0 if tp == 0 else 2 * tp / (n_pred + n_true)
+        return _f1_of_pred(*check_pred_and_labels(labels, pred))
     if score is None:
         raise TypeError("point_f1 needs score (oracle threshold) or pred")
-    labels, score = check_score_and_labels(labels, score)
-    tps, fps = _ranked_counts(labels, score)
-    precision = tps / (tps + fps)
-    recall = tps / tps[-1]
-    return float(np.max(2 * precision * recall / (precision + recall + 1e-5)))
+    return _oracle_f1(*check_score_and_labels(labels, score))

@@ -1,5 +1,6 @@
 """Granular balls in Numba: the reference construction of _numpy/granular.py with the same
-random streams and summation orders, so the result is bit-identical."""
+random streams and summation orders (the k-means of _numba/kmeans.py), so the result is
+bit-identical."""
 from __future__ import annotations
 
 import math
@@ -7,120 +8,7 @@ import math
 import numpy as np
 from numba import njit
 
-from tsad_fast.kernels._numpy.granular import MAX_LLOYD
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-
-
-@njit(cache=True)
-def _stream(seed, key):
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = seed * _GOLDEN + key * _MIX1 + np.uint64(1)
-    return state
-
-
-@njit(cache=True)
-def _uniform(state):
-    state[0] = state[0] + _GOLDEN
-    z = state[0]
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    z = z ^ (z >> np.uint64(31))
-    return float(z >> np.uint64(11)) * 2.0 ** -53
-
-
-@njit(cache=True)
-def _sq(X, i, c):
-    acc = 0.0
-    for j in range(X.shape[1]):
-        diff = X[i, j] - c[j]
-        acc += diff * diff
-    return acc
-
-
-@njit(cache=True)
-def _kmeans(X, k, state, tol):
-    """k-means++ seeding then Lloyd (see the reference; ``tol`` the absolute shift
-    tolerance); returns labels (n,)."""
-    n, d = X.shape
-    centers = np.empty((k, d))
-    first = min(int(_uniform(state) * n), n - 1)
-    centers[0] = X[first]
-    d2 = np.empty(n)
-    for i in range(n):
-        d2[i] = _sq(X, i, centers[0])
-    running = np.empty(n)
-    for c in range(1, k):
-        total = 0.0
-        for i in range(n):
-            total += d2[i]
-            running[i] = total
-        u = _uniform(state)
-        if total > 0:
-            target = u * total
-            index = n - 1
-            for i in range(n):
-                if running[i] > target:
-                    index = i
-                    break
-        else:
-            index = min(int(u * n), n - 1)
-        centers[c] = X[index]
-        for i in range(n):
-            d2[i] = min(d2[i], _sq(X, i, centers[c]))
-    labels = _assign(X, centers)
-    sums = np.empty((k, d))
-    counts = np.empty(k, dtype=np.int64)
-    previous = np.empty((k, d))
-    for _ in range(MAX_LLOYD):
-        previous[:] = centers
-        sums[:] = 0.0
-        counts[:] = 0
-        for i in range(n):
-            c = labels[i]
-            counts[c] += 1
-            for j in range(d):
-                sums[c, j] += X[i, j]
-        for c in range(k):
-            if counts[c]:
-                for j in range(d):
-                    centers[c, j] = sums[c, j] / counts[c]
-        new = _assign(X, centers)
-        if np.array_equal(new, labels):
-            break
-        labels = new
-        shift = 0.0
-        for c in range(k):
-            acc = 0.0
-            for j in range(d):
-                diff = centers[c, j] - previous[c, j]
-                acc += diff * diff
-            shift += acc
-        if shift <= tol:
-            break
-    return labels
-
-
-@njit(cache=True)
-def _assign(X, centers):
-    n = X.shape[0]
-    labels = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        best = _sq(X, i, centers[0])
-        labels[i] = 0
-        for c in range(1, centers.shape[0]):
-            dist = _sq(X, i, centers[c])
-            if dist < best:
-                best = dist
-                labels[i] = c
-    return labels
-
-
-def kmeans_assign(X, centers):
-    """Same contract as ``tsad_fast.kernels._numpy.granular.assign``."""
-    return _assign(X, centers)
+from tsad_fast.kernels._numba.kmeans import kmeans, sq_point, stream
 
 
 @njit(cache=True)
@@ -135,7 +23,7 @@ def _stats(X):
     radius = 0.0
     total = 0.0
     for i in range(n):
-        dist = math.sqrt(_sq(X, i, center))
+        dist = math.sqrt(sq_point(X, i, center))
         radius = max(radius, dist)
         total += dist
     return center, radius, total / n
@@ -144,7 +32,7 @@ def _stats(X):
 @njit(cache=True)
 def _build(Z, k0, min_support, prune_kappa, seed, coarse_tol):
     n = Z.shape[0]
-    owner = _kmeans(Z, k0, _stream(seed, np.uint64(0)), coarse_tol)
+    owner = kmeans(Z, k0, stream(seed, np.uint64(0)), coarse_tol)
     # compact the coarse clusters (drop empty ones), keeping cluster order
     remap = np.full(k0, -1, dtype=np.int64)
     count = 0
@@ -178,7 +66,7 @@ def _build(Z, k0, min_support, prune_kappa, seed, coarse_tol):
             accepted = False
             if not final[b] and members.size >= 2 * min_support:
                 X = Z[members]
-                labels = _kmeans(X, 2, _stream(seed, ids[b]), 0.0)
+                labels = kmeans(X, 2, stream(seed, ids[b]), 0.0)
                 size1 = int(labels.sum())
                 size0 = members.size - size1
                 if min(size0, size1) >= min_support:

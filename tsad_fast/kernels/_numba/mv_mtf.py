@@ -38,13 +38,13 @@ def _field(B, W, weights, alpha, scale, F):
             F[t, u] = scale * (alpha * W[u, u, a, B[t, u]] + (1.0 - alpha) * cross)
 
 
-def transitions(B, n_bins):
-    """Same contract as ``tsad_fast.kernels._numpy.mv_mtf.transitions``."""
+def mtf_transitions(B, n_bins):
+    """Same contract as ``tsad_fast.kernels._numpy.mv_mtf.mtf_transitions``."""
     return _transitions(B, int(n_bins.max()))
 
 
-def field(B, W, weights, alpha, scale):
-    """Same contract as ``tsad_fast.kernels._numpy.mv_mtf.field``."""
+def mtf_field(B, W, weights, alpha, scale):
+    """Same contract as ``tsad_fast.kernels._numpy.mv_mtf.mtf_field``."""
     F = np.empty(B.shape)
     _field(B, W, weights, float(alpha), float(scale), F)
     return F

@@ -4,9 +4,9 @@ Three steps, each shared or mirrored by the compiled backends:
 
 * ``bin_edges`` / ``digitize`` (shared by every backend): per variable, quantile bins chosen by
   entropy among the candidate counts; ``B[t, u]`` is the bin of ``X[t, u]``.
-* ``transitions``: ``W[u, k, a, b]`` = share of the steps t >= 1 with ``B[t-1, u] = a`` that
+* ``mtf_transitions``: ``W[u, k, a, b]`` = share of the steps t >= 1 with ``B[t-1, u] = a`` that
   have ``B[t, k] = b`` (each row normalised to sum 1; a row with no step stays 0).
-* ``field``: ``F[t, u] = scale * (alpha * m_uu[t] + (1 - alpha) * sum_{k != u} w_uk * m_uk[t])``
+* ``mtf_field``: ``F[t, u] = scale * (alpha * m_uu[t] + (1 - alpha) * sum_{k != u} w_uk * m_uk[t])``
   with ``m_uk[t] = W[u, k, B[t-1, u], B[t, k]]`` for t >= 1 and ``W[u, k, B[0, u], B[0, k]]``
   for t = 0: only consecutive timestamps, so the cost is O(c^2 n), not the n x n image.
 """
@@ -80,7 +80,7 @@ def digitize(X: np.ndarray, edges: List[np.ndarray]) -> np.ndarray:
     return B
 
 
-def transitions(B: np.ndarray, n_bins: np.ndarray) -> np.ndarray:
+def mtf_transitions(B: np.ndarray, n_bins: np.ndarray) -> np.ndarray:
     """W (c, c, qmax, qmax) float64 from bins B (n, c); ``n_bins[u]`` bins of variable u."""
     n, c = B.shape
     qmax = int(n_bins.max())
@@ -92,7 +92,7 @@ def transitions(B: np.ndarray, n_bins: np.ndarray) -> np.ndarray:
     return np.divide(W, totals, out=np.zeros_like(W), where=totals > 0)
 
 
-def field(B: np.ndarray, W: np.ndarray, weights: np.ndarray, alpha: float,
+def mtf_field(B: np.ndarray, W: np.ndarray, weights: np.ndarray, alpha: float,
           scale: float) -> np.ndarray:
     """F (n, c) float64 from bins B (n, c), W (c, c, qmax, qmax) and the cross weights (c, c)
     (the diagonal is ignored)."""

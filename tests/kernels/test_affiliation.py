@@ -5,22 +5,35 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import COMPILED_BACKENDS
-from tests.metrics.test_vus_kernel import labelled_scores
+from tests.conftest import backend_params
+from tests.kernels.test_vus import labelled_scores
+from tsad_fast.kernels import affiliation_sweep
 from tsad_fast.kernels._numpy import affiliation as ref
-from tsad_fast.metrics.affiliation import affiliation_precision_recall
 
 
-@pytest.mark.skipif(not COMPILED_BACKENDS, reason="no compiled backend available")
-@given(labelled_scores(max_n=300))
-def test_compiled_backends_match_reference(case):
+@pytest.mark.parametrize("backend", backend_params("affiliation_sweep", reference=False))
+@given(case=labelled_scores(max_n=300))
+def test_backends_match_reference(backend, case):
     labels, score, _, _ = case
     thresholds = np.linspace(score.min(), score.max(), 17)
-    want_p, want_r = affiliation_precision_recall(labels, score, thresholds, backend="numpy")
-    for backend in COMPILED_BACKENDS:
-        p, r = affiliation_precision_recall(labels, score, thresholds, backend=backend)
-        np.testing.assert_allclose(p, want_p, rtol=0, atol=1e-12)  # NaN where nothing predicted
-        np.testing.assert_allclose(r, want_r, rtol=0, atol=1e-12)
+    want_p, want_r = affiliation_sweep(labels, score, thresholds, backend="numpy")
+    p, r = affiliation_sweep(labels, score, thresholds, backend=backend)
+    np.testing.assert_allclose(p, want_p, rtol=0, atol=1e-12)  # NaN where nothing predicted
+    np.testing.assert_allclose(r, want_r, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("change,error,match", [
+    (dict(thresholds=[]), ValueError, "thresholds"),
+    (dict(thresholds=[np.nan]), ValueError, "thresholds"),
+    (dict(score=np.zeros(99)), ValueError, "99"),
+    (dict(labels=np.zeros(100)), ValueError, "no anomaly"),
+])
+def test_bad_input(change, error, match):
+    args = dict(labels=np.r_[np.zeros(90), np.ones(10)], score=np.linspace(0, 1, 100),
+                thresholds=[0.5])
+    args.update(change)
+    with pytest.raises(error, match=match):
+        affiliation_sweep(**args)
 
 
 def _distance(t, a, b):

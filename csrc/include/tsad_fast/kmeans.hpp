@@ -1,0 +1,235 @@
+// k-means with the labels of the NumPy reference (tsad_fast/kernels/_numpy/kmeans.py), bit for
+// bit: the assignment step on its own (kmeans_assign), Lloyd's iterations (Hamerly's bounds
+// with safe margins for many centers, plain for two), and k-means++ seeding from a SplitMix64
+// stream. Sums over points run in index order; translation units including this header are
+// compiled with -ffp-contract=off.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "tsad_fast/distance.hpp"
+#include "tsad_fast/points.hpp"
+#include "tsad_fast/rng.hpp"
+#include "tsad_fast/scan.hpp"
+
+namespace tsad_fast {
+namespace kmeans {
+
+constexpr int kMaxLloyd = 100;
+
+// Column means over the points with label c, summed in index order; empty clusters keep theirs.
+inline void update_centers(const Points& p, const std::vector<std::int64_t>& labels, std::size_t k,
+                           std::vector<double>& centers) {
+  std::vector<double> sums(k * p.d, 0.0);
+  std::vector<std::int64_t> counts(k, 0);
+  for (std::size_t i = 0; i < p.n; ++i) ++counts[labels[i]];
+  for (std::size_t j = 0; j < p.d; ++j) {
+    const double* col = p.x.data() + j * p.n;
+    for (std::size_t i = 0; i < p.n; ++i) sums[labels[i] * p.d + j] += col[i];
+  }
+  for (std::size_t c = 0; c < k; ++c)
+    if (counts[c])
+      for (std::size_t j = 0; j < p.d; ++j)
+        centers[c * p.d + j] = sums[c * p.d + j] / static_cast<double>(counts[c]);
+}
+
+
+// The k-means assignment step on its own: labels (n,) of the rows of X (n x d, row-major)
+// among the centers C (k x d), exactly the reference's canonical search.
+inline void assign(const double* X, std::size_t n, const double* C, std::size_t k, std::size_t d,
+                   std::int64_t* labels) {
+  const Points p = gather(X, d, all_rows(n));
+  const std::int64_t n_blocks = static_cast<std::int64_t>((n + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(static) if (n * k * d > 200000)
+  for (std::int64_t b = 0; b < n_blocks; ++b) {
+    const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
+    double best[kBlock], second[kBlock];
+    scan_block(p, C, k, begin, std::min(n, begin + kBlock) - begin, best, second, labels + begin);
+  }
+}
+
+// Relative margin by which a bound must separate two distances before it decides an
+// assignment; the canonical sums are accurate to ~d * 1e-16, so a decided assignment is the
+// one the exhaustive search would make, ties included (a tie is never decided by a bound).
+constexpr double kBoundMargin = 1e-9;
+
+// Lloyd's iterations from `centers` with exactly the labels of the exhaustive search
+// (tsad_fast/kernels/_numpy/kmeans.py: kmeans_assign / lloyd), accelerated by Hamerly's bounds: a
+// point keeps its center without any distance computation while an upper bound on its
+// distance to it stays below a lower bound on its distance to every other center. Stops when
+// the assignment is stable or a step's total squared center shift is <= tol (absolute).
+inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
+                                               std::vector<double>& centers, double tol) {
+  const std::size_t n = p.n, d = p.d;
+  std::vector<std::int64_t> labels(n, 0);
+  std::vector<double> upper(n), lower(n);
+  // Certified search of the listed points (certified_scan): the labels of the canonical
+  // search, and bounds on the best and second-best distances as the new Hamerly bounds.
+  std::vector<double> cnorm(k);
+  auto full_scan = [&](const std::vector<std::int64_t>& rows) {
+    const Points sub = gather_points(p, rows);
+    double cmax = 0.0;
+    for (std::size_t c = 0; c < k; ++c) {
+      double acc = 0.0;
+      for (std::size_t j = 0; j < d; ++j) acc += centers[c * d + j] * centers[c * d + j];
+      cnorm[c] = acc;
+      cmax = std::max(cmax, std::sqrt(acc));
+    }
+    const std::int64_t n_blocks = static_cast<std::int64_t>((sub.n + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(static) if (sub.n * k * d > 200000)
+    for (std::int64_t b = 0; b < n_blocks; ++b) {
+      const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
+      const std::size_t len = std::min(sub.n, begin + kBlock) - begin;
+      double best[kBlock], second[kBlock];
+      std::int64_t arg[kBlock];
+      certified_scan(sub, centers.data(), cnorm.data(), cmax, k, begin, len, best, second, arg);
+      for (std::size_t t = 0; t < len; ++t) {
+        const auto i = static_cast<std::size_t>(rows[begin + t]);
+        labels[i] = arg[t];
+        upper[i] = std::sqrt(best[t]);
+        lower[i] = std::sqrt(second[t]);
+      }
+    }
+  };
+  full_scan(all_rows(n));
+  const std::int64_t nn = static_cast<std::int64_t>(n);
+  std::vector<double> previous(k * d), moved(k), half_gap(k);
+  for (int it = 0; it < kMaxLloyd; ++it) {
+    previous = centers;
+    update_centers(p, labels, k, centers);
+    double max_moved = 0.0, shift = 0.0;
+    for (std::size_t c = 0; c < k; ++c) {
+      double acc = 0.0;
+      for (std::size_t j = 0; j < d; ++j)
+        acc = distance::add_sq_diff(acc, centers[c * d + j], previous[c * d + j]);
+      shift += acc;
+      moved[c] = std::sqrt(acc) * (1.0 + kBoundMargin);
+      max_moved = std::max(max_moved, moved[c]);
+    }
+    if (max_moved == 0.0) break;  // same centers, same canonical assignment
+    for (std::size_t c = 0; c < k; ++c) {
+      double nearest = std::numeric_limits<double>::infinity();
+      for (std::size_t o = 0; o < k; ++o) {
+        if (o == c) continue;
+        double acc = 0.0;
+        for (std::size_t j = 0; j < d; ++j) {
+          const double diff = centers[c * d + j] - centers[o * d + j];
+          acc += diff * diff;
+        }
+        nearest = std::min(nearest, acc);
+      }
+      half_gap[c] = 0.5 * std::sqrt(nearest) * (1.0 - kBoundMargin);
+    }
+    std::vector<std::uint8_t> open(n, 0);
+#pragma omp parallel for schedule(static) if (n * d > 100000)
+    for (std::int64_t ii = 0; ii < nn; ++ii) {
+      const auto i = static_cast<std::size_t>(ii);
+      const std::size_t a = static_cast<std::size_t>(labels[i]);
+      upper[i] += moved[a];
+      lower[i] -= max_moved;
+      const double bound = std::max(half_gap[a], lower[i]) * (1.0 - kBoundMargin);
+      if (upper[i] * (1.0 + kBoundMargin) < bound) continue;
+      upper[i] = std::sqrt(sq_point(p, i, centers.data() + a * d));
+      open[i] = upper[i] * (1.0 + kBoundMargin) < bound ? 0 : 1;
+    }
+    std::vector<std::int64_t> rows;
+    for (std::size_t i = 0; i < n; ++i)
+      if (open[i]) rows.push_back(static_cast<std::int64_t>(i));
+    const std::vector<std::int64_t> before = labels;
+    full_scan(rows);
+    if (labels == before || shift <= tol) break;
+  }
+  return labels;
+}
+
+// Sum over dimensions in order of the squared moves of the centers (the reference's shift).
+inline double center_shift(const std::vector<double>& a, const std::vector<double>& b,
+                           std::size_t k, std::size_t d) {
+  double shift = 0.0;
+  for (std::size_t c = 0; c < k; ++c) {
+    double acc = 0.0;
+    for (std::size_t j = 0; j < d; ++j) acc = distance::add_sq_diff(acc, a[c * d + j], b[c * d + j]);
+    shift += acc;
+  }
+  return shift;
+}
+
+// Plain Lloyd (exhaustive assignment every step, serial): the 2-means splits, which run in
+// parallel over balls and are too small for bounds to pay off. Same labels as lloyd_bounded.
+inline std::vector<std::int64_t> lloyd_plain(const Points& p, std::size_t k,
+                                             std::vector<double>& centers, double tol) {
+  std::vector<std::int64_t> labels(p.n), next(p.n);
+  double best[kBlock], second[kBlock];
+  auto assign_all = [&](std::vector<std::int64_t>& out) {
+    for (std::size_t begin = 0; begin < p.n; begin += kBlock)
+      scan_block(p, centers.data(), k, begin, std::min(p.n, begin + kBlock) - begin, best, second,
+                 out.data() + begin);
+  };
+  assign_all(labels);
+  std::vector<double> previous(centers.size());
+  for (int it = 0; it < kMaxLloyd; ++it) {
+    previous = centers;
+    update_centers(p, labels, k, centers);
+    const double shift = center_shift(centers, previous, k, p.d);
+    if (shift == 0.0) break;  // same centers, same assignment
+    assign_all(next);
+    if (next == labels) break;
+    labels.swap(next);
+    if (shift <= tol) break;
+  }
+  return labels;
+}
+
+inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vector<double>& centers,
+                                       double tol) {
+  if (k == 1) return std::vector<std::int64_t>(p.n, 0);
+  return k <= 2 ? lloyd_plain(p, k, centers, tol) : lloyd_bounded(p, k, centers, tol);
+}
+
+constexpr std::size_t kSeedBlock = 2048;  // points per parallel chunk of the seeding passes
+
+// k-means++ seeding (one candidate per step) and Lloyd; returns labels.
+inline std::vector<std::int64_t> fit(const Points& p, std::size_t k, SplitMix64 rng, double tol) {
+  const std::size_t n = p.n, d = p.d;
+  std::vector<double> centers(k * d), d2(n), tmp(n);
+  auto set_center = [&](std::size_t c, std::size_t i) {
+    for (std::size_t j = 0; j < d; ++j) centers[c * d + j] = p.at(i, j);
+  };
+  std::size_t first = std::min(static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)), n - 1);
+  set_center(0, first);
+  sq_dist(p, centers.data(), 0, n, d2.data());
+  for (std::size_t c = 1; c < k; ++c) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      total += d2[i];
+      tmp[i] = total;
+    }
+    const double u = rng.uniform();
+    std::size_t index = n - 1;
+    if (total > 0) {
+      const double target = u * total;
+      index = static_cast<std::size_t>(std::upper_bound(tmp.begin(), tmp.end(), target) - tmp.begin());
+      index = std::min(index, n - 1);
+    } else {
+      index = std::min(static_cast<std::size_t>(u * static_cast<double>(n)), n - 1);
+    }
+    set_center(c, index);
+    const std::int64_t n_blocks = static_cast<std::int64_t>((n + kSeedBlock - 1) / kSeedBlock);
+#pragma omp parallel for schedule(static) if (n * d > 200000)
+    for (std::int64_t b = 0; b < n_blocks; ++b) {
+      const std::size_t lo = static_cast<std::size_t>(b) * kSeedBlock;
+      const std::size_t hi = std::min(n, lo + kSeedBlock);
+      sq_dist(p, centers.data() + c * d, lo, hi, tmp.data() + lo);
+      for (std::size_t i = lo; i < hi; ++i) d2[i] = std::min(d2[i], tmp[i]);
+    }
+  }
+  return lloyd(p, k, centers, tol);
+}
+
+}  // namespace kmeans
+}  // namespace tsad_fast
