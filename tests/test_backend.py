@@ -1,4 +1,6 @@
 """Backend registry, dispatch, TSAD_FAST_BACKEND and show_config."""
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -77,3 +79,33 @@ def test_cuda_extension_when_a_gpu_is_present():
     y = np.array([0.5, 1.0, 3.0])
     expected = (1 + np.log(0.5)) * 2 - 1
     np.testing.assert_allclose(cuda.smoke(list(y)), expected, rtol=1e-14)
+
+
+def test_registry_is_complete_after_import_and_every_entry_loads():
+    """Every kernel registers when tsad_fast is imported (nothing else), and every
+    ``module:function`` entry of every backend that is built resolves to a callable."""
+    import subprocess
+    import sys
+
+    code = ("import tsad_fast, tsad_fast._backend as b; "
+            "print(','.join(b.kernels()))")
+    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip().split(",")
+    assert set(fresh) == {"affiliation_sweep", "granular_balls", "kmeans_assign", "mtf_field",
+                          "mtf_transitions", "nearest_center", "spot_stream", "vus_areas"}
+    built = {"numpy", "numba"} | {b for b, module in (("cpp", "tsad_fast._core"),
+                                                      ("cuda", "tsad_fast._cuda"))
+                                  if importlib.util.find_spec(module) is not None}
+    checked = 0
+    for kernel in _backend.kernels():
+        for backend in set(_backend.implementations(kernel)) & built:
+            assert callable(_backend.load(kernel, backend)), (kernel, backend)
+            checked += 1
+    assert checked >= 3 * len(fresh)
+
+
+def test_layer_names_match_the_kernel_name():
+    """The registry name is the function name at every layer."""
+    for kernel in _backend.kernels():
+        for backend in _backend.implementations(kernel):
+            assert _backend._REGISTRY[kernel][backend].endswith(f":{kernel}"), (kernel, backend)

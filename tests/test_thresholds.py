@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tsad_fast
-from tests.conftest import CPU_BACKENDS, make_stream
+from tests.conftest import backend_params, make_stream
 from tsad_fast.thresholds import SPOT, biSPOT, bidSPOT, dSPOT, spot_thresholds
 
 GOLDEN = Path(__file__).with_name("data") / "spot_adsevt.npz"
@@ -105,7 +105,7 @@ def test_class_misuse_is_reported():
         SPOT().fit(np.arange(100.0), []).initialize(level=1.5)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("spot_stream"))
 def test_spot_thresholds_harness_threshold(backend):
     series = make_stream("exponential", 9, 12000)
     result = spot_thresholds(series[:10000], series[10000:], backend=backend)

@@ -5,13 +5,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import CPU_BACKENDS
+from tests.conftest import backend_params
 from tests.naive import naive_mv_mtf
 from tsad_fast import _backend
 from tsad_fast.kernels import MVMTF, mv_mtf
 from tsad_fast.kernels._numpy import mv_mtf as ref
 
-ALL_BACKENDS = CPU_BACKENDS + (["cuda"] if _backend.is_available("cuda") else [])
+ALL_BACKENDS = backend_params("mtf_field")
 
 
 def kernels(backend):
@@ -46,8 +46,10 @@ def make(seed, n, c, decimals):
     return X if decimals is None else np.round(X, decimals)  # rounding makes quantile ties
 
 
-@given(series, st.sampled_from(["mean", "reference", "array"]), st.floats(0.0, 1.0))
-def test_backends_equal_the_oracle(case, omega, alpha):
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
+@given(case=series, omega=st.sampled_from(["mean", "reference", "array"]),
+       alpha=st.floats(0.0, 1.0))
+def test_backends_equal_the_oracle(backend, case, omega, alpha):
     X = make(*case)
     c = X.shape[1]
     if omega == "array":
@@ -56,9 +58,8 @@ def test_backends_equal_the_oracle(case, omega, alpha):
     weights, scale = fitted._weights(c)
     expected = naive_mv_mtf(X.tolist(), [e.tolist() for e in fitted.edges_], alpha,
                             weights.tolist(), scale)
-    for backend in ALL_BACKENDS:
-        F = mv_mtf(X, alpha=alpha, omega=omega, backend=backend)
-        np.testing.assert_allclose(F, expected, rtol=1e-12, atol=1e-15)
+    F = mv_mtf(X, alpha=alpha, omega=omega, backend=backend)
+    np.testing.assert_allclose(F, expected, rtol=1e-12, atol=1e-15)
 
 
 def test_bin_count_maximises_entropy_ties_to_the_smaller():

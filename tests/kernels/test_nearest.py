@@ -4,9 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import CPU_BACKENDS
-from tsad_fast import _backend
+from tests.conftest import backend_params
 from tsad_fast.kernels import nearest_center
+
+ALL_BACKENDS = backend_params("nearest_center")
 
 
 def exact(Q, C):
@@ -14,22 +15,22 @@ def exact(Q, C):
     return ((Q[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
 
 
-@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 70), k=st.integers(1, 300),
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 400), k=st.integers(1, 300),
        d=st.integers(1, 70), scale=st.sampled_from([1e-3, 1.0, 1e3]))
-def test_backends_find_the_nearest_center(seed, m, k, d, scale):
+def test_backends_find_the_nearest_center(backend, seed, m, k, d, scale):
     rng = np.random.default_rng(seed)
     Q, C = scale * rng.normal(size=(m, d)), scale * rng.normal(size=(k, d))
     true = exact(Q, C)
     tol = 1e-12 * (np.sum(Q * Q, axis=1)[:, None] + np.sum(C * C, axis=1)[None, :]).max()
-    for backend in CPU_BACKENDS:
-        distances, indices = nearest_center(Q, C, backend=backend)
-        assert indices.dtype == np.int64 and indices.shape == (m,)
-        chosen = true[np.arange(m), indices]
-        assert np.all(chosen <= true.min(axis=1) + tol)  # nearest up to rounding
-        np.testing.assert_allclose(distances ** 2, chosen, rtol=0, atol=tol)
+    distances, indices = nearest_center(Q, C, backend=backend)
+    assert indices.dtype == np.int64 and indices.shape == (m,)
+    chosen = true[np.arange(m), indices]
+    assert np.all(chosen <= true.min(axis=1) + tol)  # nearest up to rounding
+    np.testing.assert_allclose(distances ** 2, chosen, rtol=0, atol=tol)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
 def test_ties_go_to_the_lowest_index(backend):
     C = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [-1.0, 0.0]])
     Q = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 0.0]])
@@ -38,7 +39,7 @@ def test_ties_go_to_the_lowest_index(backend):
     np.testing.assert_allclose(distances, [1.0, 1.0, 0.0], atol=1e-12)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
 def test_edge_shapes(backend):
     d, i = nearest_center(np.zeros((0, 3)), np.ones((2, 3)), backend=backend)
     assert d.shape == i.shape == (0,)
@@ -65,17 +66,3 @@ def test_bad_input(kwargs, error, match):
 def test_zero_columns_rejected():
     with pytest.raises(ValueError, match="no columns"):
         nearest_center(np.zeros((3, 0)), np.zeros((2, 0)))
-
-
-@pytest.mark.skipif(not _backend.is_available("cuda"), reason="no CUDA device visible")
-@given(seed=st.integers(0, 2**32 - 1), m=st.integers(1, 400), k=st.integers(1, 300),
-       d=st.integers(1, 70), scale=st.sampled_from([1e-3, 1.0, 1e3]))
-def test_cuda_finds_the_nearest_center(seed, m, k, d, scale):
-    rng = np.random.default_rng(seed)
-    Q, C = scale * rng.normal(size=(m, d)), scale * rng.normal(size=(k, d))
-    true = exact(Q, C)
-    tol = 1e-12 * (np.sum(Q * Q, axis=1)[:, None] + np.sum(C * C, axis=1)[None, :]).max()
-    distances, indices = nearest_center(Q, C, backend="cuda")
-    chosen = true[np.arange(m), indices]
-    assert np.all(chosen <= true.min(axis=1) + tol)
-    np.testing.assert_allclose(distances ** 2, chosen, rtol=0, atol=tol)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CPU_BACKENDS, make_stream
+from tests.conftest import backend_params, make_stream
 from tests.naive import naive_spot
 from tsad_fast.kernels import spot
 
@@ -102,7 +102,7 @@ def test_reference_matches_naive_oracle(variant, kind, compat):
         np.testing.assert_allclose(result.lower, lower, rtol=1e-9, atol=atol)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("spot_stream"))
 def test_default_likelihood_is_scale_equivariant(backend):
     series = make_stream("normal", 3, 6000)
     base = spot(series[:4000], series[4000:], q=1e-3, backend=backend)
@@ -113,7 +113,7 @@ def test_default_likelihood_is_scale_equivariant(backend):
         np.testing.assert_array_equal(scaled.alarms, base.alarms)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("spot_stream"))
 def test_compat_reproduces_scale_dependence(backend):
     # SPEC 1.4: with the reference's sign error the exponential candidate's likelihood grows
     # with the data's scale, so x1000 moves z_q / scale (measured here: 3.59 -> 3.91 at q=1e-4)
@@ -128,7 +128,7 @@ def test_compat_reproduces_scale_dependence(backend):
     assert z(1000, True) - z(1, True) > 0.2
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("spot_stream"))
 def test_stream_semantics(backend):
     series = make_stream("normal", 11, 3000)
     result = spot(series[:2000], series[2000:], q=1e-3, backend=backend)
@@ -144,7 +144,7 @@ def test_stream_semantics(backend):
     assert free.upper_tail.n_peaks == result.upper_tail.n_peaks + result.alarms.size
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("spot_stream"))
 def test_edge_cases_that_work(backend):
     # empty stream: calibration only
     r = spot(make_stream("normal", 1, 500), [], backend=backend)

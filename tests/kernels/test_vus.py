@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CPU_BACKENDS, backend_params
+from tests.conftest import backend_params
 from tests.naive import naive_vus
 from tsad_fast.kernels import vus_areas
 from tsad_fast.metrics import range_auc, vus
@@ -47,7 +47,7 @@ def test_reference_matches_definition(case):
                                expected, rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("vus_areas"))
 def test_vus_properties(backend):
     rng = np.random.default_rng(5)
     labels = np.zeros(2000, dtype=np.int8)

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import CPU_BACKENDS
+from tests.conftest import backend_params
 from tsad_fast import metrics
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "tsbad_metrics.npz"
@@ -60,7 +60,7 @@ def assert_matches(got, expected):
             assert got[key] == pytest.approx(want, abs=1e-9), key
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("vus_areas"))
 @pytest.mark.parametrize("labels,score,window,expected", CASES)
 def test_get_metrics_matches_tsbad(labels, score, window, expected, backend):
     assert_matches(get_metrics(score, labels, slidingWindow=window, backend=backend), expected)
@@ -96,7 +96,7 @@ def test_find_length_rank_matches_tsbad(series, expected):
     assert metrics.find_length_rank(np.c_[series, -series]) == expected[0]  # first channel
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("vus_areas"))
 @pytest.mark.parametrize("labels,score,window,expected", CASES)
 def test_vus_matches_tsbad(labels, score, window, expected, backend):
     if window > len(score):  # get_metrics computes it (with a warning); vus refuses it
@@ -115,7 +115,7 @@ def test_point_metrics_match_tsbad(labels, score, window, expected):
     assert metrics.point_f1(labels, score) == pytest.approx(expected["Standard-F1"], abs=1e-9)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("affiliation_sweep"))
 @pytest.mark.parametrize("labels,score,window,expected", CASES)
 def test_affiliation_matches_tsbad(labels, score, window, expected, backend):
     want = expected["Affiliation-F"]

@@ -34,7 +34,8 @@ def get_metrics(score, labels, slidingWindow: int = 100, pred: Optional[np.ndarr
         booleans (see :mod:`tsad_fast.metrics.events`), as TSB-AD's own ``main.py`` passes it.
     version : "opt" or "opt_mem" (TSB-AD's two VUS implementations; same values here)
     thre : int >= 1, number of VUS thresholds
-    backend : kernel backend for VUS and Affiliation
+    backend : kernel backend for VUS and Affiliation ("cuda": VUS on the GPU, Affiliation, which
+        has no CUDA kernel, on the fastest CPU backend)
     progress : optional callable, given a one-line description before each stage (for long
         evaluations; the CLI prints them with their timings)
 
@@ -82,5 +83,6 @@ def get_metrics(score, labels, slidingWindow: int = 100, pred: Optional[np.ndarr
         values, thresholds = score, oracle_thresholds(score)
     else:
         values, thresholds = predictions[0].astype(np.float64), np.array([0.5])
-    result["Affiliation-F"] = best_affiliation_f1(labels, values, thresholds, backend)
+    cpu_backend = "auto" if backend == "cuda" else backend
+    result["Affiliation-F"] = best_affiliation_f1(labels, values, thresholds, cpu_backend)
     return {key: result[key] for key in KEYS}
