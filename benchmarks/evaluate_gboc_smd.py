@@ -24,8 +24,9 @@ import numpy as np
 
 from tsad_fast import GBOC
 from tsad_fast.datasets import load_smd_npz
-from tsad_fast.metrics import find_length_rank, vus, window_scores_to_points
-from tsad_fast.nn.windows import Standardizer
+from tsad_fast.metrics import find_length_rank, vus
+from tsad_fast.scaling import Standardizer
+from tsad_fast.windows import sliding_windows, window_scores_to_points
 
 MACHINES = ("machine-1-6", "machine-1-7", "machine-2-1", "machine-2-2", "machine-2-7",
             "machine-2-8", "machine-3-3", "machine-3-4")
@@ -34,9 +35,8 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / 
 
 def flat_windows(X: np.ndarray, window: int) -> np.ndarray:
     """(n - window + 1, window * c) float32 rows, window i covering X[i:i + window]."""
-    view = np.lib.stride_tricks.sliding_window_view(X, window, axis=0)  # (n', c, w)
-    return np.ascontiguousarray(view.transpose(0, 2, 1).reshape(view.shape[0], -1),
-                                dtype=np.float32)
+    view = sliding_windows(X, window)
+    return np.ascontiguousarray(view.reshape(view.shape[0], -1), dtype=np.float32)
 
 
 def baseline_scores(name: str, train: np.ndarray, test: np.ndarray, seed: int) -> np.ndarray:

@@ -24,7 +24,8 @@ GROUP = "Kernel SHAP of one anomaly, c=38, 2048 coalitions"
 def problem(request):
     full = not request.config.getoption("benchmark_disable", False)
     data = bundled_smd()
-    X, y = data.test[:10_000], data.labels[:10_000].astype(np.int64)
+    rows = 10_000 if full else 3_000  # --benchmark-disable: a quick correctness run
+    X, y = data.test[:rows], data.labels[:rows].astype(np.int64)
     model = Moon(os_budget=(64, 2048), epochs=1, verbose=0).fit(X, y)
     t = int(np.argmax(model.decision_scores_))
     raw, mtf = model._inputs(X[t - 1:t + 1])
@@ -39,8 +40,12 @@ def problem(request):
     return f, X[t], model.background_, n_coalitions
 
 
-def test_anchor_shap_kernel_explainer(timed, problem):
-    shap = pytest.importorskip("shap", reason="shap (the anchor) is not installed")
+@pytest.fixture
+def shap():
+    return pytest.importorskip("shap", reason="shap (the anchor) is not installed")
+
+
+def test_anchor_shap_kernel_explainer(timed, shap, problem):
     f, x, background, n_coalitions = problem
     explainer = shap.KernelExplainer(f, background)
     values = timed(GROUP, "shap.KernelExplainer (anchor)",

@@ -134,10 +134,15 @@ def test_univariate_input():
     assert model.decision_function(X[:, 0]).shape == (500,)
 
 
-def test_tsb_ad_adapter():
+def test_tsb_ad_adapter(capsys):
     X, _ = periodic(700, 9)
     scores = run_GBOC(X[:400], X[400:], window=16, hidden=8, epochs=2)
     assert scores.shape == (300,) and np.isfinite(scores).all()
+    captured = capsys.readouterr()
+    assert captured.err.startswith("run_GBOC: ") and "of 2 epochs" in captured.err
+    assert len(captured.err.strip().splitlines()) == 1  # the summary only: no epoch bar
+    run_GBOC(X[:400], X[400:], window=16, hidden=8, epochs=1, verbose=1)
+    assert "epoch" in capsys.readouterr().err  # verbose reaches the detector: tqdm's bar
 
 
 @pytest.mark.parametrize("params, match", [

@@ -174,6 +174,8 @@ def test_live_against_tsbad():
             assert got == (0.0 if np.isnan(want) else pytest.approx(want, abs=1e-9))
         assert metrics.affiliation_f1(labels, score) == pytest.approx(
             grader.metric_Affiliation(labels, score), abs=1e-9)
+        if trial >= 2:  # TSB-AD's get_metrics is slow: its main.py flow on two series
+            continue
         # TSB-AD's main.py flow: boolean 3-sigma pred, and boolean labels, through get_metrics
         pred = score > score.mean() + 3 * score.std()
         for y, p in [(labels, pred), (labels.astype(bool), pred.astype(int)),

@@ -1,12 +1,17 @@
 """The detector contract shared by every model (PyOD ``BaseDetector`` / TSB-AD).
 
 * ``__init__`` only stores parameters; ``fit(X)`` learns and sets ``decision_scores_`` (the
-  training scores, one per timestamp), ``threshold_`` and ``labels_`` (0/1 on the training data).
+  training scores, one per timestamp), ``threshold_`` (the thresholder of the ``threshold``
+  parameter fitted on those scores, see :mod:`tsad_fast.thresholds`), ``labels_`` (0/1 on the
+  training data) and ``n_features_in_``.
 * ``decision_function(X)`` returns one score per timestamp, higher = more anomalous, and never
-  changes the detector; ``predict(X)`` is ``decision_function(X) > threshold_`` as 0/1.
-* ``save(path)`` writes parameters and learned tensors with ``torch.save``; ``load(path)`` reads
-  them back with ``torch.load(weights_only=True)``, which only rebuilds tensors and plain Python
-  values, so a file from an untrusted source cannot run code.
+  changes the detector; ``predict(X)`` is ``decision_function(X) > threshold`` as 0/1, with the
+  threshold the thresholder gives for those scores (fixed, or computed from them for a
+  streaming SPOT).
+* ``save(path)`` writes the parameters and the learned state (tensors, arrays and plain Python
+  values only) with ``torch.save``; ``load(path)`` reads them back with
+  ``torch.load(weights_only=True)``, which rebuilds nothing but tensors and plain values, so a
+  file from an untrusted source cannot run code.
 """
 from __future__ import annotations
 
@@ -17,9 +22,10 @@ from typing import Any, Dict, Union
 import numpy as np
 
 from tsad_fast._validation import as_series
+from tsad_fast.thresholds import Thresholder, as_thresholder
 
 _FORMAT = "tsad_fast.detector"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: thresholder objects (1: a float threshold)
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -40,9 +46,54 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def to_torch(value: Any) -> Any:
+    """NumPy arrays inside dicts, lists and tuples as torch tensors (for ``torch.save``)."""
+    import torch
+
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(np.ascontiguousarray(value))
+    if isinstance(value, dict):
+        return {k: to_torch(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_torch(v) for v in value)
+    return value
+
+
+def to_numpy(value: Any) -> Any:
+    """The inverse of :func:`to_torch`: tensors as NumPy arrays (state dicts stay tensors)."""
+    if hasattr(value, "numpy") and hasattr(value, "detach"):
+        return value.detach().cpu().numpy()
+    if isinstance(value, dict):
+        return {k: to_numpy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_numpy(v) for v in value)
+    return value
+
+
+def _plain_params(params: Dict[str, Any]) -> Dict[str, Any]:
+    """Constructor parameters as values ``torch.load(weights_only=True)`` accepts."""
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, range):
+            value = list(value)
+        elif isinstance(value, Thresholder):
+            value = {"thresholder": type(value).__name__, "params": value.get_params()}
+        out[key] = value
+    return out
+
+
+def _rebuilt_params(params: Dict[str, Any]) -> Dict[str, Any]:
+    out = dict(params)
+    for key, value in params.items():
+        if isinstance(value, dict) and set(value) == {"thresholder", "params"}:
+            out[key] = Thresholder.from_state({"name": value["thresholder"],
+                                               "params": value["params"], "fitted": {}})
+    return out
+
+
 class BaseDetector:
-    """Template for the detectors: subclasses implement ``_fit``, ``_score`` and the pair
-    ``_state`` / ``_restore`` (learned tensors and arrays to save and load)."""
+    """Template for the detectors: subclasses implement ``fit``, ``_score`` and the pair
+    ``_state`` / ``_restore`` (everything learned, to save and load)."""
 
     def get_params(self) -> Dict[str, Any]:
         """The constructor's parameters (scikit-learn convention)."""
@@ -58,6 +109,12 @@ class BaseDetector:
             raise ValueError(f"X has {X.shape[1]} channels but {type(self).__name__} was "
                              f"fitted with {self.n_features_in_}")
 
+    def _set_threshold(self, scores: np.ndarray) -> None:
+        """Fit the thresholder on the training scores; set ``threshold_`` and ``labels_``."""
+        self.thresholder_ = as_thresholder(self.threshold).fit(scores)
+        self.threshold_ = self.thresholder_.threshold_
+        self.labels_ = (scores > self.threshold_).astype(np.int64)
+
     def decision_function(self, X) -> np.ndarray:
         """Anomaly score per timestamp (n,) float64, higher = more anomalous."""
         self._check_fitted()
@@ -66,8 +123,9 @@ class BaseDetector:
         return self._score(X)
 
     def predict(self, X) -> np.ndarray:
-        """0/1 per timestamp (n,) int64: 1 where the score exceeds ``threshold_``."""
-        return (self.decision_function(X) > self.threshold_).astype(np.int64)
+        """0/1 per timestamp (n,) int64: 1 where the score exceeds the threshold for these
+        scores (``threshold_`` unless the thresholder depends on the scored series)."""
+        return self.thresholder_.predict(self.decision_function(X))
 
     def fit_predict(self, X, y=None) -> np.ndarray:
         return self.fit(X, y).labels_
@@ -83,9 +141,8 @@ class BaseDetector:
             "format": _FORMAT,
             "format_version": _FORMAT_VERSION,
             "class": type(self).__name__,
-            "params": {k: list(v) if isinstance(v, range) else v
-                       for k, v in self.get_params().items()},
-            "state": self._state(),
+            "params": _plain_params(self.get_params()),
+            "state": to_torch({**self._state(), "thresholder": self.thresholder_.to_state()}),
         }
         torch.save(payload, str(path))
 
@@ -97,11 +154,37 @@ class BaseDetector:
         payload = torch.load(str(path), map_location="cpu", weights_only=True)
         if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
             raise ValueError(f"{path} is not a tsad_fast detector file")
-        if payload.get("format_version") != _FORMAT_VERSION:
-            raise ValueError(f"{path}: format version {payload.get('format_version')} is not "
-                             f"supported (this tsad_fast reads {_FORMAT_VERSION})")
+        version = payload.get("format_version")
+        if version == 1:
+            payload = cls._upgrade_v1(payload)
+        elif version != _FORMAT_VERSION:
+            raise ValueError(f"{path}: format version {version} is not supported (this "
+                             f"tsad_fast reads 1 and {_FORMAT_VERSION})")
         if payload.get("class") != cls.__name__:
             raise ValueError(f"{path} holds a {payload.get('class')}, not a {cls.__name__}")
-        detector = cls(**payload["params"])
-        detector._restore(payload["state"])
+        detector = cls(**_rebuilt_params(payload["params"]))
+        state = payload["state"]
+        detector.thresholder_ = Thresholder.from_state(to_numpy(state["thresholder"]))
+        detector.threshold_ = detector.thresholder_.threshold_
+        detector._restore(state)
+        detector.labels_ = (detector.decision_scores_ > detector.threshold_).astype(np.int64)
         return detector
+
+    @classmethod
+    def _upgrade_v1(cls, payload: Dict[str, Any]) -> Dict[str, Any]:
+        """A version-1 file (a float threshold; GBOC's SPOT settings as spot_q / spot_level)
+        in the current layout."""
+        params = dict(payload["params"])
+        rule = params.pop("threshold", None)
+        q, level = params.pop("spot_q", 1e-3), params.pop("spot_level", 0.98)
+        if rule == "spot":
+            name, rule_params = "SPOTThreshold", {"q": q, "level": level}
+        elif rule == "3sigma":
+            name, rule_params = "ThreeSigma", {}
+        else:  # a detector with a fixed decision threshold (Moon's 0.5)
+            name, rule_params = "Fixed", {"value": float(payload["state"]["threshold"])}
+        params["threshold"] = {"thresholder": name, "params": rule_params}
+        fitted = {"threshold_": float(payload["state"]["threshold"])}
+        return {**payload, "format_version": _FORMAT_VERSION, "params": params,
+                "state": {**payload["state"], "thresholder": {"name": name, "params": rule_params,
+                                                              "fitted": fitted}}}

@@ -1,0 +1,240 @@
+"""The template of the torch detectors (PyOD's ``BaseDeepLearningDetector`` in spirit): data
+preparation, the network, its loss and its scores are the model's; everything else is here,
+written once.
+
+``fit(X, y=None)``: validate; prepare the training samples (``_prepare``: tensors with one row
+per sample, in time order); the last ``validation_size`` of them validate; build the network
+from the fitted data's shape (``_build_model``) under a forked, seeded torch RNG (the global
+RNG is untouched); train with Adam for up to ``epochs`` epochs in seeded shuffled batches, each
+epoch opened by ``_epoch_start`` (GBOC rebuilds its granular balls there), with a tqdm bar
+(``verbose=0`` hides it); stop early when the monitored validation loss has not improved for
+``patience`` epochs and restore the best weights (``patience=None`` trains every epoch and
+keeps the last); then ``_after_training`` gives the training scores and the thresholder is
+fitted on them. Torch runs with the thread count that fits the model (``n_threads``, see
+:mod:`tsad_fast._threads`), in ``fit``, ``decision_function`` and the model's other entry
+points alike. Inference runs in batches of ``_eval_batch`` samples without gradients.
+
+Subclasses implement ``_prepare``, ``_build_model``, ``_loss``, ``_after_training``,
+``_score``, ``_state`` / ``_restore`` (their own fitted arrays; the network's ``state_dict``,
+the training scores, the thresholder and the history are saved here), and ``_check_params``
+for their own parameters.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import warnings
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from tsad_fast import _threads
+from tsad_fast._validation import as_series, check_int, check_real
+from tsad_fast.detectors.base import BaseDetector, resolve_device, to_numpy
+from tsad_fast.thresholds import as_thresholder
+
+
+class TorchDetector(BaseDetector):
+    """Template for torch detectors; see the module docstring.
+
+    Subclasses store, in ``__init__``, at least: ``epochs``, ``batch_size``, ``lr``,
+    ``patience`` (int >= 1 or None), ``validation_size``, ``monitor`` ("total" or a name in
+    ``_loss_parts``), ``threshold``, ``device``, ``seed``, ``verbose``, ``n_threads`` ("auto"
+    or int >= 1).
+    """
+
+    _eval_batch = 1024  # samples per inference pass
+    _min_batch = 1  # training batches smaller than this are skipped (batch normalisation: 2)
+    _loss_parts: Tuple[str, ...] = ()  # named parts of the loss that ``monitor`` may watch
+    _auto_threads: Optional[int] = None  # threads of n_threads="auto"; None: every usable core
+
+    # --- the model's part ----------------------------------------------------------------------
+    def _check_model_params(self) -> None:
+        """Validate the model's own parameters (TypeError/ValueError naming them)."""
+
+    def _prepare(self, X: np.ndarray, y: Optional[np.ndarray]) -> Sequence[Any]:
+        """Training samples from the validated series X (n, c): tensors sharing their first
+        dimension (one row per sample, in time order)."""
+        raise NotImplementedError
+
+    def _build_model(self):
+        """The network, built from the fitted attributes (``n_features_in_``, ...)."""
+        raise NotImplementedError
+
+    def _epoch_start(self, model, train: Sequence[Any]) -> Tuple[Any, Dict[str, Any]]:
+        """(context passed to ``_loss`` during the epoch, extra history entries)."""
+        return None, {}
+
+    def _loss(self, model, batch: Sequence[Any], context: Any) -> Tuple[Any, Dict[str, Any]]:
+        """(scalar loss tensor, {part name: scalar tensor}) of a batch on the model's device."""
+        raise NotImplementedError
+
+    def _after_training(self, X: np.ndarray, samples: Sequence[Any]) -> np.ndarray:
+        """Set the model's own fitted attributes; return the training scores (n,)."""
+        raise NotImplementedError
+
+    # --- parameters ----------------------------------------------------------------------------
+    def _check_params(self) -> None:
+        check_int(self.epochs, "epochs", 1)
+        check_int(self.batch_size, "batch_size", self._min_batch)
+        check_real(self.lr, "lr", 0.0, math.inf, low_open=True, high_open=True)
+        if self.patience is not None:
+            check_int(self.patience, "patience", 1)
+        check_real(self.validation_size, "validation_size", 0.0, 1.0, high_open=True)
+        if self.monitor != "total" and self.monitor not in self._loss_parts:
+            raise ValueError(f"monitor must be one of {('total',) + self._loss_parts}, got "
+                             f"{self.monitor!r}")
+        check_int(self.seed, "seed", 0)
+        check_int(self.verbose, "verbose", 0)
+        if self.n_threads != "auto":
+            check_int(self.n_threads, "n_threads", 1)
+        as_thresholder(self.threshold)
+        resolve_device(self.device)
+        self._check_model_params()
+
+    def _threads(self) -> int:
+        if self.n_threads != "auto":
+            return int(self.n_threads)
+        cores = _threads.usable_cores()
+        return cores if self._auto_threads is None else min(self._auto_threads, cores)
+
+    def _thread_budget(self):
+        if self._threads() > 1 and _threads.torch_spins() and not _threads.warned_once():
+            warnings.warn("torch was imported before tsad_fast, so its OpenMP threads wait by "
+                          "spinning and slow down beside other busy processes; import "
+                          "tsad_fast first, set OMP_WAIT_POLICY=PASSIVE, or pass n_threads=1",
+                          RuntimeWarning, stacklevel=3)
+        return _threads.torch_threads(self._threads())
+
+    # --- fit -----------------------------------------------------------------------------------
+    def _validate_training_data(self, X, y):
+        """X (and y, for supervised models) validated; y is ignored by default."""
+        return as_series(X, "X"), None
+
+    def fit(self, X, y=None):
+        """Train on X (n, c) (1-D: one channel); see the module docstring."""
+        import torch
+
+        self._check_params()
+        X, y = self._validate_training_data(X, y)
+        self.n_features_in_ = X.shape[1]
+        self.device_ = resolve_device(self.device)
+        with self._thread_budget():
+            samples = self._prepare(X, y)
+            n = len(samples[0])
+            n_val = int(n * self.validation_size)
+            if n - n_val < 2:
+                raise ValueError(f"X has {X.shape[0]} rows, which give {n} training samples; "
+                                 f"with validation_size={self.validation_size} fewer than 2 "
+                                 "remain to train on")
+            devices = [torch.cuda.current_device()] if self.device_ == "cuda" else []
+            with torch.random.fork_rng(devices=devices):
+                torch.manual_seed(self.seed)
+                model = self._build_model().to(self.device_)
+            self.history_ = self._train(model, samples, n - n_val, n_val)
+            self.model_ = model.eval()
+            scores = self._after_training(X, samples)
+        self.decision_scores_ = scores
+        self._set_threshold(scores)
+        return self
+
+    def _train(self, model, samples, n_train: int, n_val: int) -> List[Dict[str, Any]]:
+        import torch
+        from tqdm.auto import tqdm
+
+        optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
+        order = torch.Generator().manual_seed(self.seed)
+        train = [t[:n_train] for t in samples]
+        val = [t[n_train:n_train + n_val] for t in samples]
+        best, best_state, stale, history = math.inf, None, 0, []
+        bar = tqdm(range(self.epochs), desc=type(self).__name__, unit="epoch",
+                   disable=self.verbose == 0)
+        for epoch in bar:
+            model.eval()
+            context, info = self._epoch_start(model, train)
+            model.train()
+            total, count = 0.0, 0
+            for batch in torch.randperm(n_train, generator=order).split(self.batch_size):
+                if len(batch) < self._min_batch:
+                    continue
+                loss, _ = self._loss(model, [t[batch].to(self.device_) for t in train], context)
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(f"{type(self).__name__}: the training loss became "
+                                             f"{loss.item()} in epoch {epoch + 1}; lower lr")
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                total, count = total + loss.item() * len(batch), count + len(batch)
+            entry = {"epoch": epoch + 1, "train_loss": total / max(count, 1)}
+            if self.patience is not None or n_val:
+                val_loss, parts = self._evaluate(model, val if n_val else train, context)
+                entry.update({"val_loss": val_loss, **{f"val_{k}": v for k, v in parts.items()}})
+            entry.update(info)
+            history.append(entry)
+            bar.set_postfix({k: f"{v:.4g}" if isinstance(v, float) else v
+                             for k, v in entry.items() if k != "epoch"})
+            if self.patience is None:
+                continue
+            watched = entry["val_loss" if self.monitor == "total" else f"val_{self.monitor}"]
+            if watched < best:
+                best, best_state, stale = watched, copy.deepcopy(model.state_dict()), 0
+            else:
+                stale += 1
+                if stale >= self.patience:
+                    break
+        if best_state is not None:
+            model.load_state_dict(best_state)
+        return history
+
+    def _evaluate(self, model, tensors, context) -> Tuple[float, Dict[str, float]]:
+        """(mean loss, {part: mean}) over samples, in inference batches without gradients."""
+        import torch
+
+        model.eval()
+        n = len(tensors[0])
+        total, parts = 0.0, {}
+        with torch.no_grad():
+            for start in range(0, n, self._eval_batch):
+                batch = [t[start:start + self._eval_batch].contiguous().to(self.device_)
+                         for t in tensors]
+                loss, named = self._loss(model, batch, context)
+                size = len(batch[0])
+                total += loss.item() * size
+                for key, value in named.items():
+                    parts[key] = parts.get(key, 0.0) + value.item() * size
+        return total / n, {k: v / n for k, v in parts.items()}
+
+    # --- inference -----------------------------------------------------------------------------
+    def _infer(self, fn: Callable, *tensors, batch: Optional[int] = None):
+        """``fn`` applied to the samples of ``tensors`` in batches without gradients, on the
+        model's device; the outputs concatenated on the CPU."""
+        import torch
+
+        size = batch or self._eval_batch
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(tensors[0]), size):
+                out.append(fn(*[t[start:start + size].contiguous().to(self.device_)
+                                for t in tensors]).cpu())
+        return torch.cat(out)
+
+    def decision_function(self, X) -> np.ndarray:
+        """Anomaly score per timestamp (n,) float64, higher = more anomalous."""
+        self._check_fitted()
+        with self._thread_budget():
+            return super().decision_function(X)
+
+    # --- persistence ---------------------------------------------------------------------------
+    def _common_state(self) -> Dict[str, Any]:
+        return {"model": self.model_.state_dict(), "n_features_in": self.n_features_in_,
+                "decision_scores": self.decision_scores_, "history": self.history_}
+
+    def _restore_common(self, state: Dict[str, Any]) -> None:
+        """Restore what ``_common_state`` saved; call after the model's own attributes are
+        back (the network is built from them)."""
+        self.device_ = resolve_device(self.device)
+        self.decision_scores_ = to_numpy(state["decision_scores"])
+        self.history_ = list(state["history"])
+        self.model_ = self._build_model()
+        self.model_.load_state_dict(state["model"])
+        self.model_.to(self.device_).eval()

@@ -1,0 +1,216 @@
+"""Explanations of a two-modality classifier (Moon, SPEC 2.2): which variables make timestamp
+t anomalous, how many of them it takes, and which kind of anomaly it is.
+
+For a detector whose network reads a timestamp's raw row x_t (c,) and its MV-MTF row F_t (c,)
+(:class:`tsad_fast.Moon`):
+
+* raw modality: Kernel SHAP of P(anomaly) over the raw row (:func:`.shapley.kernel_shap`), the
+  MV-MTF row held at its value, against normal background rows;
+* MV-MTF modality: expected gradients over the MV-MTF row, the raw row held
+  (:func:`expected_gradients`);
+* fused contributions ``s_v = omega * sK_v + (1 - omega) * sum_j(sK_j) * sG_v / c`` and the
+  ranking of the variables by them;
+* the critical point of Definition 4 (:func:`critical_point`): the fewest top-ranked
+  variables that, reset to the normal reference row (the MV-MTF row recomputed), make the
+  model say normal;
+* anomaly types: k-means over the attribution-weighted rows ``(x - reference) * |a| / sum|a|``
+  of the labelled anomalies (``a`` the expected gradients of the raw row: batched and cheap,
+  where Kernel SHAP per training anomaly would cost minutes), and a new anomaly gets the type
+  of the nearest cluster center (:func:`tsad_fast.kernels.kmeans_assign`).
+
+The background rows' two modalities are computed once per :meth:`MultimodalExplainer.explain`
+call and shared by every step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Union
+
+import numpy as np
+
+from tsad_fast.explain.shapley import kernel_shap
+from tsad_fast.kernels.kmeans import kmeans_assign_unchecked
+
+GRADIENT_CHUNK = 512  # rows per forward/backward pass of the expected gradients
+TYPE_SAMPLES = 4  # expected-gradient samples per row of the type features
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why timestamp ``t`` scored ``score``: ``contributions`` (c,) the fused s_v, ``ranking``
+    (c,) variable indices by decreasing contribution, ``raw_shap`` (c,) Kernel SHAP of the raw
+    row, ``mtf_shap`` (c,) expected gradients of the MV-MTF row, ``critical_point`` k (Definition
+    4: replacing the first k ranked variables by a normal reference makes the model say normal;
+    c when nothing short of all does; 0 when the timestamp is not flagged), ``anomaly_type`` the
+    index of its anomaly type (-1 when the timestamp is not flagged)."""
+
+    t: int
+    score: float
+    contributions: np.ndarray
+    ranking: np.ndarray
+    raw_shap: np.ndarray
+    mtf_shap: np.ndarray
+    critical_point: int
+    anomaly_type: int
+
+    @property
+    def top_variables(self) -> np.ndarray:
+        """The variables that cause the anomaly: the first ``critical_point`` of the ranking."""
+        return self.ranking[:self.critical_point]
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"timestamp": self.t, "score": self.score, "critical_point": self.critical_point,
+                "type": self.anomaly_type,
+                "top_variables": [{"variable": int(v), "contribution": float(self.contributions[v])}
+                                  for v in self.top_variables],
+                "ranking": self.ranking.tolist(), "contributions": self.contributions.tolist()}
+
+
+def expected_gradients(prob: Callable, target, held, baselines, n_samples: int, seed: int,
+                       wrt: str, device: str = "cpu") -> np.ndarray:
+    """Expected gradients (a, c) of ``prob(raw, mtf)`` (P(anomaly) per row, a torch function)
+    with respect to ``target`` (a, c), the raw rows (``wrt="raw"``) or the MV-MTF rows
+    (``"mtf"``), the other modality ``held`` (a, c) fixed: the mean over ``n_samples`` pairs of
+    (baseline row drawn from ``baselines`` (m, c), point uniform on the segment from it to the
+    target) of gradient x (target - baseline). Seeded: the same rows give the same values."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    a, c = target.shape
+    base = baselines[torch.randint(len(baselines), (a, n_samples), generator=generator)]
+    step = target[:, None] - base                                              # (a, S, c)
+    points = (base + torch.rand(a, n_samples, 1, generator=generator) * step).reshape(-1, c)
+    held = held[:, None].expand(a, n_samples, c).reshape(-1, c)
+    grads = []
+    for start in range(0, len(points), GRADIENT_CHUNK):
+        inputs = points[start:start + GRADIENT_CHUNK].to(device).requires_grad_(True)
+        other = held[start:start + GRADIENT_CHUNK].to(device)
+        p = prob(inputs, other) if wrt == "raw" else prob(other, inputs)
+        grads.append(torch.autograd.grad(p.sum(), inputs)[0].cpu())
+    return (step * torch.cat(grads).reshape(a, n_samples, c)).mean(dim=1).double().numpy()
+
+
+def fuse(raw_shap: np.ndarray, mtf_shap: np.ndarray, omega: float) -> np.ndarray:
+    """``s_v = omega * sK_v + (1 - omega) * sum_j(sK_j) * sG_v / c`` (SPEC 2.2)."""
+    return omega * raw_shap + (1.0 - omega) * raw_shap.sum() * mtf_shap / raw_shap.size
+
+
+def critical_point(is_normal: Callable[[int], bool], c: int) -> int:
+    """The smallest k in 1..c with ``is_normal(k)`` by binary search (Definition 4, assuming
+    that resetting more top-ranked variables never makes a normal row anomalous again); c when
+    only all of them do."""
+    lo, hi = 1, c
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if is_normal(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def type_features(rows: np.ndarray, reference: np.ndarray, attributions: np.ndarray):
+    """Attribution-weighted rows (a, c): ``(x - reference) * |a| / sum|a|``."""
+    weights = np.abs(attributions)
+    weights /= np.maximum(weights.sum(axis=1, keepdims=True), np.finfo(float).tiny)
+    return (rows - reference) * weights
+
+
+def fit_types(features: np.ndarray, n_types: int, seed: int) -> np.ndarray:
+    """Centers (k, c) of k-means over the type features (k = n_types, fewer when there are
+    fewer distinct rows): scikit-learn, 10 initialisations, seeded."""
+    from sklearn.cluster import KMeans
+
+    k = min(n_types, len(np.unique(features, axis=0)))
+    return KMeans(k, random_state=seed, n_init=10).fit(features).cluster_centers_
+
+
+class MultimodalExplainer:
+    """Explanations for a fitted :class:`tsad_fast.Moon` (its network, MV-MTF transformer,
+    normal background rows, threshold and anomaly-type centers)."""
+
+    def __init__(self, detector):
+        self.detector = detector
+
+    def _background(self):
+        """(raw, MV-MTF) float32 tensors (m, c) of the background rows, computed once."""
+        return self.detector._inputs(self.detector.background_)
+
+    def _prob(self, raw, mtf):
+        """P(anomaly) of raw and MV-MTF rows (tensors on the model's device), with gradients."""
+        import torch
+
+        return torch.softmax(self.detector._forward(raw, mtf), dim=1)[:, 1]
+
+    def _prob_numpy(self, raw, mtf) -> np.ndarray:
+        """P(anomaly) (k,) float64 of raw and MV-MTF rows (float32 tensors), no gradients."""
+        import torch
+
+        device = self.detector.device_
+        with torch.no_grad():
+            return self._prob(raw.to(device), mtf.to(device)).cpu().double().numpy()
+
+    def type_features(self, rows: np.ndarray, raw, mtf, background_raw) -> np.ndarray:
+        """Attribution-weighted rows (a, c) of raw rows (a, c) given as float64 ``rows`` and
+        float32 tensors ``raw`` and ``mtf``."""
+        attributions = expected_gradients(self._prob, raw, mtf, background_raw, TYPE_SAMPLES,
+                                          self.detector.seed, "raw", self.detector.device_)
+        return type_features(rows, self.detector.background_.mean(axis=0), attributions)
+
+    def fit_types(self, X: np.ndarray, raw, mtf, rows: np.ndarray) -> np.ndarray:
+        """Type centers from the labelled anomalies ``rows`` (indices into X and the tensors)."""
+        features = self.type_features(X[rows], raw[rows], mtf[rows], self._background()[0])
+        return fit_types(features, self.detector.n_types, self.detector.seed)
+
+    def explain(self, X: np.ndarray, t: Union[int, List[int]], omega: float,
+                n_coalitions: Optional[int], n_gradient_samples: int):
+        """Explanation of timestamp ``t`` of the validated series X (a list for a list)."""
+        background_raw, background_mtf = self._background()
+        if isinstance(t, (list, tuple)):
+            return [self._explain(X, i, omega, n_coalitions, n_gradient_samples,
+                                  background_raw, background_mtf) for i in t]
+        return self._explain(X, t, omega, n_coalitions, n_gradient_samples, background_raw,
+                             background_mtf)
+
+    def _explain(self, X, t, omega, n_coalitions, n_gradient_samples, background_raw,
+                 background_mtf) -> Explanation:
+        import torch
+
+        detector = self.detector
+        # row t and its MV-MTF row, which depends on row t - 1 only (t = 0: on itself)
+        raw_rows, mtf_rows = detector._inputs(X[max(t - 1, 0):t + 1])
+        raw_row, mtf_t = raw_rows[-1:], mtf_rows[-1]
+
+        def of_raw(rows):  # the MV-MTF row held at timestamp t
+            rows = torch.from_numpy(rows.astype(np.float32))
+            return self._prob_numpy(rows, mtf_t.expand(len(rows), -1))
+
+        raw_shap = kernel_shap(of_raw, raw_row[0].numpy().astype(np.float64),
+                               background_raw.numpy().astype(np.float64),
+                               n_coalitions=n_coalitions, seed=detector.seed)
+        mtf_shap = expected_gradients(self._prob, mtf_t[None], raw_row, background_mtf,
+                                      n_gradient_samples, detector.seed, "mtf",
+                                      detector.device_)[0]
+        fused = fuse(raw_shap, mtf_shap, omega)
+        score = float(self._prob_numpy(raw_row, mtf_t[None])[0])
+        ranking = np.argsort(-fused, kind="stable")
+        if score <= detector.threshold_:
+            return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, 0, -1)
+        k = critical_point(lambda k: self._resolved(X, t, ranking, k), len(ranking))
+        features = self.type_features(X[t:t + 1], raw_row, mtf_t[None], background_raw)
+        kind = kmeans_assign_unchecked(features, detector.type_centers_)[0]
+        return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, k, int(kind))
+
+    def _resolved(self, X: np.ndarray, t: int, ranking: np.ndarray, k: int) -> bool:
+        """Whether row t with its first k ranked variables set to the normal reference (the
+        mean background row), its MV-MTF row recomputed from the fitted bins and transitions,
+        is classified normal."""
+        import torch
+
+        detector = self.detector
+        reference = detector.background_.mean(axis=0)
+        window = X[max(t - 1, 0):t + 1].copy()  # the previous row decides the MV-MTF row
+        window[-1, ranking[:k]] = reference[ranking[:k]]
+        raw = torch.from_numpy(window[-1:].astype(np.float32))
+        mtf = torch.from_numpy(detector.mvmtf_.transform(window)[-1:].astype(np.float32))
+        return self._prob_numpy(raw, mtf)[0] <= detector.threshold_

@@ -1,0 +1,25 @@
+"""Per-channel scaling learned on training data and applied to new data."""
+from __future__ import annotations
+
+import numpy as np
+
+
+class Standardizer:
+    """z-normalisation per channel with the training data's mean and (population) std; a
+    constant channel (std 0) is only centred.
+
+    ``mean`` and ``std`` are (c,) float64 arrays; ``transform(X)`` maps X (n, c) to
+    ``(X - mean) / std``.
+    """
+
+    def __init__(self, mean: np.ndarray, std: np.ndarray):
+        self.mean = np.asarray(mean, dtype=np.float64)
+        self.std = np.asarray(std, dtype=np.float64)
+
+    @classmethod
+    def fit(cls, X: np.ndarray) -> "Standardizer":
+        std = X.std(axis=0)
+        return cls(X.mean(axis=0), np.where(std > 0, std, 1.0))
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean) / self.std

@@ -1,0 +1,195 @@
+"""Thresholder objects: how a detector turns scores into 0/1 decisions.
+
+A thresholder learns from the training scores (``fit``) and gives the threshold for a scored
+series (``threshold(scores)``); ``predict(scores)`` is ``scores > threshold(scores)``. Every
+detector takes one as ``threshold=`` (the strings ``"3sigma"`` and ``"spot"`` still work) and
+exposes the threshold learned on its training scores as ``threshold_``.
+
+* :class:`ThreeSigma` — ``mean + 3 * std`` of the training scores (SPEC 1.6);
+* :class:`Quantile` — the ``q`` quantile of the training scores;
+* :class:`Fixed` — a given value;
+* :class:`SPOTThreshold` — SPOT (Siffer et al., KDD 2017) calibrated on the training scores.
+  ``mode="fit"``: its extreme quantile z_q, fixed. ``mode="stream"``: the SCAN/CrossAD harness,
+  SPOT run over the scored series and the threshold the mean of its per-point thresholds, so
+  the threshold, and ``predict(X)``, depend on the scored series.
+
+Thresholders are saved with detectors as plain values (``to_state`` / ``from_state``), never
+pickled.
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+import math
+import numbers
+from typing import Any, Dict, Optional
+
+import numpy as np
+
+from tsad_fast._validation import (as_float_array, check_bool, check_int, check_open_unit,
+                                   check_real)
+from tsad_fast.kernels.spot import spot
+
+
+class Thresholder:
+    """Base class: subclasses set ``threshold_`` in ``_fit`` (and may override ``threshold``)."""
+
+    def get_params(self) -> Dict[str, Any]:
+        """The constructor's parameters."""
+        signature = inspect.signature(type(self).__init__).parameters.values()
+        return {p.name: getattr(self, p.name) for p in signature
+                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def fit(self, scores) -> "Thresholder":
+        """Learn from the training scores (n,) (finite, at least one)."""
+        self._check_params()
+        self._fit(as_float_array(scores, "scores"))
+        return self
+
+    def threshold(self, scores: Optional[np.ndarray] = None) -> float:
+        """The threshold for the scored series ``scores`` (the fitted one when it does not
+        depend on them, or when ``scores`` is None)."""
+        self._check_fitted()
+        return float(self.threshold_)
+
+    def predict(self, scores) -> np.ndarray:
+        """0/1 (n,) int64: 1 where a score exceeds ``threshold(scores)``."""
+        scores = as_float_array(scores, "scores")
+        return (scores > self.threshold(scores)).astype(np.int64)
+
+    def _check_params(self) -> None:
+        """Raise TypeError/ValueError naming a bad parameter."""
+
+    def _fit(self, scores: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "threshold_"):
+            raise ValueError(f"this {type(self).__name__} is not fitted yet; call fit(scores)")
+
+    # --- persistence as plain values -----------------------------------------------------------
+    def to_state(self) -> Dict[str, Any]:
+        """Class name, parameters and fitted values, as plain Python values and arrays."""
+        self._check_fitted()
+        fitted = {k: v for k, v in vars(self).items() if k.endswith("_")}
+        return {"name": type(self).__name__, "params": self.get_params(), "fitted": fitted}
+
+    @staticmethod
+    def from_state(state: Dict[str, Any]) -> "Thresholder":
+        """The thresholder ``to_state`` described (only the classes of this module)."""
+        cls = _CLASSES.get(state.get("name"))
+        if cls is None:
+            raise ValueError(f"unknown thresholder {state.get('name')!r}")
+        thresholder = cls(**state["params"])
+        for key, value in state["fitted"].items():
+            setattr(thresholder, key, value)
+        return thresholder
+
+
+class ThreeSigma(Thresholder):
+    """``mean + 3 * std`` (population std) of the training scores."""
+
+    def _fit(self, scores):
+        self.threshold_ = float(scores.mean() + 3.0 * scores.std())
+
+
+class Quantile(Thresholder):
+    """The ``q`` quantile (0 < q < 1) of the training scores: a share ``1 - q`` of them
+    lies above it."""
+
+    def __init__(self, q: float = 0.99):
+        self.q = q
+
+    def _check_params(self):
+        check_open_unit(self.q, "q")
+
+    def _fit(self, scores):
+        self.threshold_ = float(np.quantile(scores, self.q))
+
+
+class Fixed(Thresholder):
+    """A given threshold ``value``; fitting changes nothing."""
+
+    def __init__(self, value: float):
+        self.value = value
+
+    def _check_params(self):
+        check_real(self.value, "value", -math.inf, math.inf, True, True)
+
+    def _fit(self, scores):
+        self.threshold_ = float(self.value)
+
+
+class SPOTThreshold(Thresholder):
+    """SPOT calibrated on the training scores (risk ``q``, initial threshold at ``level``).
+
+    mode="fit": ``threshold_`` is the extreme quantile z_q of the training scores, fixed.
+    mode="stream": the SCAN/CrossAD harness, SPOT initialised on the training scores and run
+    over the scored series; the threshold is the mean of its per-point thresholds, so it
+    depends on the scored series (``threshold_`` is that of the training scores themselves).
+    ``n_points``, ``compat`` and ``backend`` as in :func:`tsad_fast.kernels.spot`.
+    """
+
+    def __init__(self, q: float = 1e-3, level: float = 0.98, mode: str = "fit",
+                 n_points: int = 10, compat: bool = False, backend: str = "auto"):
+        self.q = q
+        self.level = level
+        self.mode = mode
+        self.n_points = n_points
+        self.compat = compat
+        self.backend = backend
+
+    def _check_params(self):
+        check_open_unit(self.q, "q")
+        check_open_unit(self.level, "level")
+        check_int(self.n_points, "n_points", 1)
+        check_bool(self.compat, "compat")
+        if self.mode not in ("fit", "stream"):
+            raise ValueError(f"mode must be 'fit' or 'stream', got {self.mode!r}")
+
+    def _run(self, stream: np.ndarray):
+        return spot(self.init_scores_, stream, q=self.q, level=self.level,
+                    n_points=self.n_points, compat=self.compat, backend=self.backend)
+
+    def _fit(self, scores):
+        self.init_scores_ = scores.copy()
+        if self.mode == "fit":
+            self.threshold_ = float(self._run(np.empty(0)).upper_tail.initial_quantile)
+        else:
+            self.threshold_ = self._run(scores).threshold
+
+    def threshold(self, scores=None):
+        self._check_fitted()
+        if self.mode == "fit" or scores is None:
+            return float(self.threshold_)
+        return self._run(as_float_array(scores, "scores")).threshold
+
+
+_CLASSES = {cls.__name__: cls for cls in (ThreeSigma, Quantile, Fixed, SPOTThreshold)}
+_NAMES = {"3sigma": ThreeSigma, "spot": SPOTThreshold}
+
+
+def as_thresholder(value: Any, name: str = "threshold") -> Thresholder:
+    """A fresh, unfitted thresholder from a detector's ``threshold`` parameter: a Thresholder
+    (copied, so the caller's object is never fitted in place) or one of the strings
+    ``"3sigma"`` (:class:`ThreeSigma`) and ``"spot"`` (:class:`SPOTThreshold` with its
+    defaults), or a number (:class:`Fixed`)."""
+    if isinstance(value, Thresholder):
+        fresh = copy.copy(value)
+        for key in [k for k in vars(fresh) if k.endswith("_")]:
+            delattr(fresh, key)
+        fresh._check_params()
+        return fresh
+    if isinstance(value, str) and value in _NAMES:
+        return _NAMES[value]()
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        fixed = Fixed(float(value))
+        fixed._check_params()
+        return fixed
+    raise ValueError(f"{name} must be a Thresholder (ThreeSigma(), Quantile(q), Fixed(value), "
+                     f"SPOTThreshold(...)), a number (Fixed) or one of {sorted(_NAMES)}, got "
+                     f"{value!r}")
