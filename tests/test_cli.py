@@ -212,3 +212,31 @@ def test_help_is_plain_text(capsys, command):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: tsad-fast") and "``" not in out
+
+
+@pytest.mark.parametrize("window", ["0", "801"])
+def test_evaluate_refuses_windows_outside_the_series(capsys, tmp_path, window):
+    labels = np.zeros(800, dtype=int)
+    labels[300:340] = 1
+    np.save(tmp_path / "s.npy", np.random.default_rng(1).random(800) + labels)
+    np.savetxt(tmp_path / "l.csv", labels, fmt="%d")
+    code, _, err = _run(capsys, "evaluate", tmp_path / "s.npy", tmp_path / "l.csv",
+                        "--window", window)
+    assert code == 2 and "--window must lie in [1, 800]" in err
+
+
+def test_evaluate_shows_its_stages_on_long_evaluations(capsys, tmp_path, monkeypatch):
+    import tsad_fast.cli as cli
+
+    labels = np.zeros(800, dtype=int)
+    labels[300:340] = 1
+    np.save(tmp_path / "s.npy", np.random.default_rng(1).random(800) + labels)
+    np.savetxt(tmp_path / "l.csv", labels, fmt="%d")
+    code, _, err = _run(capsys, "evaluate", tmp_path / "s.npy", tmp_path / "l.csv", "--window", "50")
+    assert code == 0 and "VUS:" not in err  # short: quiet
+    monkeypatch.setattr(cli, "_LONG_EVALUATION", 1000)
+    code, _, err = _run(capsys, "evaluate", tmp_path / "s.npy", tmp_path / "l.csv", "--window", "50")
+    assert code == 0
+    stages = [line for line in err.splitlines() if line.strip()]
+    assert stages[0].startswith("  VUS: 51 buffer lengths x 250 thresholds") and len(stages) == 4
+    assert all(line.endswith(" s") for line in stages)

@@ -21,6 +21,7 @@ import numpy as np
 
 from tsad_fast import __version__, _backend, datasets
 from tsad_fast._config import show_config
+from tsad_fast._optional import pyplot
 from tsad_fast.kernels import spot
 
 
@@ -146,10 +147,7 @@ def _load_series(path: Optional[str], column: Optional[str], n_init: Optional[in
 
 
 def _plot(path: str, values, n_init, result, labels) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot("tsad-fast spot --plot")
 
     t = np.arange(n_init, values.size)
     fig, ax = plt.subplots(figsize=(12, 4))
@@ -170,15 +168,46 @@ def _plot(path: str, values, n_init, result, labels) -> None:
     plt.close(fig)
 
 
+_LONG_EVALUATION = 100_000_000  # points x buffer lengths beyond which evaluate shows its stages
+
+
+class _StageTimer:
+    """get_metrics' progress callback for long evaluations: each stage on stderr as it starts,
+    with the seconds the previous one took."""
+
+    def __init__(self):
+        self.started = None
+
+    def __call__(self, stage: str) -> None:
+        self._close()
+        print(f"  {stage} ...", end="", file=sys.stderr, flush=True)
+        self.started = time.perf_counter()
+
+    def _close(self) -> None:
+        if self.started is not None:
+            print(f" {time.perf_counter() - self.started:.1f} s", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        self._close()
+        self.started = None
+
+
 def _cmd_evaluate(args) -> int:
     from tsad_fast.metrics import find_length_rank, get_metrics
 
     score = _read_series(args.scores, "scores")
     labels = _read_series(args.labels, "labels")
     pred = _read_series(args.pred, "pred") if args.pred else None
-    window = args.window if args.window is not None else find_length_rank(score)
+    window = args.window if args.window is not None else min(find_length_rank(score), score.size)
+    if not 1 <= window <= score.size:
+        raise ValueError(f"--window must lie in [1, {score.size}] (the series has {score.size} "
+                         f"points), got {window}")
     start = time.perf_counter()
-    result = get_metrics(score, labels, slidingWindow=window, pred=pred, backend=args.backend)
+    progress = _StageTimer() if score.size * (window + 1) > _LONG_EVALUATION else None
+    result = get_metrics(score, labels, slidingWindow=window, pred=pred, backend=args.backend,
+                         progress=progress)
+    if progress is not None:
+        progress.done()
     seconds = time.perf_counter() - start
     print(f"{len(score)} points, {int(np.sum(labels))} anomalous; slidingWindow = {window}"
           f"{'' if args.window is not None else ' (find_length_rank of the scores)'}; "
@@ -263,7 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("scores", help="anomaly scores, one per timestamp: .npy, or one-column .csv "
                    "or .txt with an optional header row")
     e.add_argument("labels", help="0/1 labels, same formats and length")
-    e.add_argument("--window", type=int, help="VUS slidingWindow (default: find_length_rank)")
+    e.add_argument("--window", type=int, help="VUS slidingWindow, 1 to the series length "
+                   "(default: find_length_rank of the scores, at most the series length)")
     e.add_argument("--pred", help="0/1 predictions for the threshold-dependent metrics")
     e.add_argument("--backend", default="auto", choices=("auto",) + _backend.AUTO_ORDER)
     return parser
@@ -284,7 +314,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                      seed=args.seed, verbose=args.verbose, backend=args.backend, plot=args.plot)
             return 0
         return _cmd_spot(args)
-    except (ValueError, TypeError, OSError, _backend.BackendUnavailableError) as exc:
+    except (ValueError, TypeError, OSError, ImportError, _backend.BackendUnavailableError) as exc:
         print(f"tsad-fast: error: {exc}", file=sys.stderr)
         return 2
 

@@ -14,16 +14,14 @@ from typing import Dict, Optional, Union
 import numpy as np
 
 from tsad_fast import datasets
+from tsad_fast._optional import pyplot
 from tsad_fast.metrics import find_length_rank, get_metrics
 
 
 def plot_detection(path: Union[str, Path], scores: np.ndarray, threshold: float,
                    labels: np.ndarray, title: str) -> None:
     """PNG of scores (n,), the threshold and the labelled anomalous segments."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot("the demo's plot")
 
     fig, ax = plt.subplots(figsize=(14, 4))
     t = np.arange(scores.size)

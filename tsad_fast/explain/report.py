@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
 
+from tsad_fast._optional import pyplot
+
 
 def write_report(explanations: Iterable, path: Union[str, Path],
                  variable_names: Optional[Sequence[str]] = None, top: int = 10) -> dict:
@@ -37,10 +39,7 @@ def write_report(explanations: Iterable, path: Union[str, Path],
 
 
 def _bar_chart(path: Path, entries, name, top: int) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot("write_report")
 
     shown = entries[:6] or [{"timestamp": "-", "contributions": [], "ranking": []}]
     fig, axes = plt.subplots(len(shown), 1, figsize=(8, 2.2 * len(shown)), squeeze=False)

@@ -1,0 +1,58 @@
+"""The core (kernels, metrics, thresholds) works with NumPy, SciPy and Numba alone; the
+detectors and plots need their extras and say which, in a fresh interpreter where torch,
+scikit-learn, tqdm and matplotlib cannot be imported."""
+import subprocess
+import sys
+import textwrap
+
+BLOCK = textwrap.dedent("""
+    import sys
+
+    class Block:
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in {"torch", "sklearn", "tqdm", "matplotlib"}:
+                raise ImportError(f"No module named {name!r} (blocked by the test)")
+
+    sys.meta_path.insert(0, Block())
+""")
+
+
+def run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", BLOCK + textwrap.dedent(code)],
+                          capture_output=True, text=True)
+
+
+def test_core_runs_without_the_extras():
+    result = run("""
+        import numpy as np
+        import tsad_fast
+        from tsad_fast.kernels import nearest_center, spot
+        from tsad_fast.metrics import get_metrics
+        from tsad_fast.thresholds import SPOTThreshold
+        x = np.random.default_rng(0).normal(size=3000)
+        labels = (np.arange(3000) % 500 < 20).astype(int)
+        assert 0 <= get_metrics(x, labels, slidingWindow=20)["VUS-PR"] <= 1
+        assert nearest_center(np.zeros((2, 3)), np.ones((1, 3)))[1].tolist() == [0, 0]
+        assert SPOTThreshold().fit(x).threshold_ > 2
+        heavy = {"torch", "sklearn", "tqdm", "matplotlib"} & set(sys.modules)
+        assert not heavy, heavy
+        print("ok")
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_detectors_name_the_torch_extra():
+    result = run("from tsad_fast import GBOC")
+    assert result.returncode != 0
+    assert 'pip install "tsad-fast[torch]"' in result.stderr
+
+
+def test_plots_name_the_plot_extra():
+    result = run("""
+        from tsad_fast.cli import main
+        sys.exit(main(["spot", "--backend", "numpy", "--plot", "never.png"]))
+    """)
+    assert result.returncode == 2  # a clean CLI error, no traceback
+    assert result.stderr.startswith("tsad-fast: error:")
+    assert 'pip install "tsad-fast[plot]"' in result.stderr
