@@ -7,6 +7,8 @@ a test on reduced inputs, so the suite stays a quick correctness check there.
 """
 import pytest
 
+import tsad_fast  # noqa: F401  (first, so that the OpenMP wait policy is set before torch loads)
+
 _TIMES = {}  # group -> {name: (seconds, is_anchor)}
 
 

@@ -265,6 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--epochs", type=int, default=50, help="epoch cap (default 50, early "
                    "stopping usually ends sooner)")
     d.add_argument("--window", type=int, default=100, help="window length (default 100)")
+    d.add_argument("--stride", type=int, default=10, help="rows between training windows "
+                   "(default 10; 1 is SPEC 2.1's full training, about ten times longer)")
     d.add_argument("--seed", type=int, default=2024)
     d.add_argument("--out", default="tsad-fast-out", help="folder for the PNG")
     d.add_argument("--no-plot", dest="plot", action="store_false")
@@ -311,7 +313,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             from tsad_fast.demo import run_demo
 
             run_demo(args.data, args.out, epochs=args.epochs, window=args.window,
-                     seed=args.seed, verbose=args.verbose, backend=args.backend, plot=args.plot)
+                     stride=args.stride, seed=args.seed, verbose=args.verbose,
+                     backend=args.backend, plot=args.plot)
             return 0
         return _cmd_spot(args)
     except (ValueError, TypeError, OSError, ImportError, _backend.BackendUnavailableError) as exc:

@@ -28,7 +28,9 @@ class GBOC(TorchDetector):
 
     Parameters
     ----------
-    window : int, sliding-window length in timestamps (stride 1)
+    window : int, sliding-window length in timestamps
+    stride : int, rows between consecutive training windows (SPEC 2.1: 1; a larger stride
+        trains on fewer windows, for speed); scores always come from every window (stride 1)
     hidden, n_layers : LSTM width and depth; the latent code has ``hidden * n_layers`` dims
     lam : weight of the granular-ball loss against the reconstruction loss, in [0, 1]
     lr, batch_size, epochs, patience : Adam step, windows per step, epoch cap, early stopping
@@ -57,13 +59,14 @@ class GBOC(TorchDetector):
     _loss_parts = ("reconstruction",)
     _auto_threads = 1
 
-    def __init__(self, window: int = 100, hidden: int = 32, n_layers: int = 2,
+    def __init__(self, window: int = 100, stride: int = 1, hidden: int = 32, n_layers: int = 2,
                  lam: float = 0.5, lr: float = 1e-3, batch_size: int = 32, epochs: int = 50,
                  patience: int = 3, validation_size: float = 0.2, min_support: int = 8,
                  prune_kappa: float = 2.0, threshold="3sigma", monitor: str = "reconstruction",
                  device: str = "auto", seed: int = 2024, verbose: int = 1,
                  backend: str = "auto", n_threads="auto"):
         self.window = window
+        self.stride = stride
         self.hidden = hidden
         self.n_layers = n_layers
         self.lam = lam
@@ -84,6 +87,7 @@ class GBOC(TorchDetector):
 
     def _check_model_params(self) -> None:
         check_int(self.window, "window", 1)
+        check_int(self.stride, "stride", 1)
         check_int(self.hidden, "hidden", 1)
         check_int(self.n_layers, "n_layers", 1)
         check_int(self.min_support, "min_support", 1)
@@ -92,18 +96,20 @@ class GBOC(TorchDetector):
 
     # --- the template's hooks ------------------------------------------------------------------
     def _prepare(self, X, y):
-        if X.shape[0] < self.window + 1:
-            raise ValueError(f"X has {X.shape[0]} rows: window={self.window} gives fewer than 2 "
-                             f"training windows (at least {self.window + 1} rows are needed)")
+        if X.shape[0] < self.window + self.stride:
+            raise ValueError(f"X has {X.shape[0]} rows: window={self.window} and stride="
+                             f"{self.stride} give fewer than 2 training windows (at least "
+                             f"{self.window + self.stride} rows are needed)")
         self.scaler_ = Standardizer.fit(X)
-        return [self._windows(X)]
+        return [self._windows(X, self.stride)]
 
-    def _windows(self, X: np.ndarray):
-        """Sliding windows (n - window + 1, window, c) float32 of X z-normalised."""
+    def _windows(self, X: np.ndarray, stride: int = 1):
+        """Sliding windows (n_windows, window, c) float32 of X z-normalised, every ``stride``
+        rows."""
         import torch
 
         series = torch.from_numpy(np.ascontiguousarray(self.scaler_.transform(X), np.float32))
-        return sliding_windows(series, self.window)
+        return sliding_windows(series, self.window, stride)
 
     def _build_model(self):
         from tsad_fast.nn.lstm_autoencoder import LSTMAutoencoder
@@ -133,7 +139,7 @@ class GBOC(TorchDetector):
         balls = self._balls(codes)
         self.centers_, self.radii_ = balls.centers, balls.radii
         self.n_balls_ = int(balls.centers.shape[0])
-        return self._scores_of(codes)
+        return self._scores_of(codes) if self.stride == 1 else self._score(X)
 
     # --- model specifics -----------------------------------------------------------------------
     def _encode(self, model, windows) -> np.ndarray:

@@ -171,7 +171,7 @@ class TorchDetector(BaseDetector):
                 entry.update({"val_loss": val_loss, **{f"val_{k}": v for k, v in parts.items()}})
             entry.update(info)
             history.append(entry)
-            bar.set_postfix({k: f"{v:.4g}" if isinstance(v, float) else v
+            bar.set_postfix({k.replace("_loss", ""): f"{v:.4g}" if isinstance(v, float) else v
                              for k, v in entry.items() if k != "epoch"})
             if self.patience is None:
                 continue

@@ -1,0 +1,63 @@
+"""Detector fit time on an idle machine (anchor) and beside one busy process (a Python loop
+on one core), in the same run: the ratio says how a fit degrades under load (goal: at most 2x
+slower on these 2-core machines). GBOC trains its small LSTM on one thread; Moon's OS-CNN on
+every core, its OpenMP threads waiting passively (tsad_fast/_threads.py).
+
+Full size (timing): 2 epochs of GBOC on 6,000 rows of the bundled SMD machine (the case an
+outside review measured at 3.1x) and 1 epoch of a reduced Moon on 4,000 rows.
+
+    python -m pytest benchmarks/test_bench_threads.py --benchmark-only
+"""
+import subprocess
+import sys
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from tsad_fast import GBOC, Moon  # noqa: E402
+from tsad_fast.datasets import bundled_smd  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data():
+    return bundled_smd()
+
+
+@pytest.fixture
+def busy():
+    """One process spinning on a core for the duration of the test."""
+    process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    yield process
+    process.kill()
+    process.wait()
+
+
+def gboc_fit(data, full):
+    rows = 6000 if full else 600
+    return lambda: GBOC(window=100 if full else 20, epochs=2 if full else 1, patience=None,
+                        verbose=0).fit(data.train[:rows])
+
+
+def moon_fit(data, full):
+    rows = 4000 if full else 1000
+    return lambda: Moon(os_budget=(256, 16384) if full else (32, 1024), epochs=1,
+                        verbose=0).fit(data.test[:rows], data.labels[:rows])
+
+
+@pytest.mark.parametrize("load", ["idle", "busy"])
+def test_gboc_fit_under_load(timed, data, full_size, load, request):
+    if load == "busy":
+        request.getfixturevalue("busy")
+    timed("GBOC fit (2 epochs, 6,000 rows), idle vs one busy process",
+          f"GBOC fit {'idle (anchor)' if load == 'idle' else 'beside a busy process'}",
+          gboc_fit(data, full_size), anchor=load == "idle", rounds=2)
+
+
+@pytest.mark.parametrize("load", ["idle", "busy"])
+def test_moon_fit_under_load(timed, data, full_size, load, request):
+    if load == "busy":
+        request.getfixturevalue("busy")
+    timed("Moon fit (1 epoch, 4,000 rows), idle vs one busy process",
+          f"Moon fit {'idle (anchor)' if load == 'idle' else 'beside a busy process'}",
+          moon_fit(data, full_size), anchor=load == "idle", rounds=2)
