@@ -7,7 +7,7 @@ equal the anchor's to 1e-9.
 import pytest
 
 from benchmarks.test_bench_vus import make_case
-from tests.conftest import CPU_BACKENDS
+from tests.conftest import backend_params
 from tsad_fast.metrics import get_metrics
 
 _ANCHOR = {}
@@ -27,7 +27,7 @@ def test_anchor_tsbad(timed, case):
                            anchor=True, rounds=1)
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("vus_areas"))
 def test_tsad_fast(timed, case, backend):
     labels, score = case
     get_metrics(score, labels, slidingWindow=100, backend=backend)  # warm-up

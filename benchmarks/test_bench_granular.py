@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from tests.conftest import backend_params
 from tsad_fast.kernels import granular_balls
 
 GROUP = "granular balls n=20000 d=64"
@@ -66,12 +67,8 @@ def test_sklearn_ten_inits(timed, latent):
     assert sum(len(b) for b in balls) <= len(latent)
 
 
-@pytest.mark.parametrize("backend", ["cpp", "numba", "numpy"])
+@pytest.mark.parametrize("backend", backend_params("granular_balls"))
 def test_tsad_fast(timed, latent, backend):
-    from tsad_fast import _backend
-
-    if not _backend.is_available(backend):
-        pytest.skip(f"{backend} unavailable")
     if backend == "numpy" and len(latent) > 5_000:
         pytest.skip("the NumPy reference is for correctness, not for this size")
     granular_balls(latent[:500], backend=backend)  # warm-up (numba compilation)

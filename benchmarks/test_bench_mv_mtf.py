@@ -9,12 +9,11 @@ image) when pyts is installed.
 import numpy as np
 import pytest
 
-from tests.conftest import CPU_BACKENDS
+from tests.conftest import CPU_BACKENDS, backend_params
 from tests.naive import naive_mv_mtf
-from tsad_fast import _backend
 from tsad_fast.kernels import mv_mtf
 
-BACKENDS = CPU_BACKENDS + (["cuda"] if _backend.is_available("cuda") else [])
+BACKENDS = backend_params("mtf_field")
 _ANCHOR = {}
 
 

@@ -10,11 +10,10 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import CPU_BACKENDS
-from tsad_fast import _backend
+from tests.conftest import CPU_BACKENDS, backend_params
 from tsad_fast.kernels import nearest_center
 
-BACKENDS = CPU_BACKENDS + (["cuda"] if _backend.is_available("cuda") else [])
+BACKENDS = backend_params("nearest_center")
 
 GROUP = "nearest_center m=20000 k=1200 d=64"
 _ANCHOR = {}

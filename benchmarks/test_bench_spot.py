@@ -7,7 +7,7 @@ anchor's (compat=True, SPEC 1.4).
 import numpy as np
 import pytest
 
-from tests.conftest import CPU_BACKENDS
+from tests.conftest import backend_params
 from tsad_fast.kernels import spot
 
 GROUP = "spot: init 10k + stream 100k"
@@ -35,7 +35,7 @@ def test_anchor_ads_evt(timed, stream):
     assert len(_ANCHOR["out"]["thresholds"]) == stream[1].size
 
 
-@pytest.mark.parametrize("backend", CPU_BACKENDS)
+@pytest.mark.parametrize("backend", backend_params("spot_stream"))
 def test_tsad_fast(timed, stream, backend):
     def run():
         return spot(*stream, q=1e-4, compat=True, backend=backend)

@@ -11,12 +11,11 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import CPU_BACKENDS
-from tsad_fast import _backend
+from tests.conftest import CPU_BACKENDS, backend_params
 from tsad_fast.metrics import vus
 
 CONFIGS = [(100_000, 20), (100_000, 200), (1_000_000, 20)]
-BACKENDS = CPU_BACKENDS + (["cuda"] if _backend.is_available("cuda") else [])
+BACKENDS = backend_params("vus_areas")
 _ANCHOR = {}
 
 

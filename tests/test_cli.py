@@ -232,10 +232,11 @@ def test_evaluate_shows_its_stages_on_long_evaluations(capsys, tmp_path, monkeyp
     labels[300:340] = 1
     np.save(tmp_path / "s.npy", np.random.default_rng(1).random(800) + labels)
     np.savetxt(tmp_path / "l.csv", labels, fmt="%d")
-    code, _, err = _run(capsys, "evaluate", tmp_path / "s.npy", tmp_path / "l.csv", "--window", "50")
+    args = ("evaluate", tmp_path / "s.npy", tmp_path / "l.csv", "--window", "50")
+    code, _, err = _run(capsys, *args)
     assert code == 0 and "VUS:" not in err  # short: quiet
     monkeypatch.setattr(cli, "_LONG_EVALUATION", 1000)
-    code, _, err = _run(capsys, "evaluate", tmp_path / "s.npy", tmp_path / "l.csv", "--window", "50")
+    code, _, err = _run(capsys, *args)
     assert code == 0
     stages = [line for line in err.splitlines() if line.strip()]
     assert stages[0].startswith("  VUS: 51 buffer lengths x 250 thresholds") and len(stages) == 4

@@ -99,3 +99,13 @@ def test_bundled_smd_machine():
     assert not machine.dim_labels[machine.labels == 0].any()
     edges = np.flatnonzero(np.diff(np.r_[0, machine.labels, 0]))
     assert all(machine.dim_labels[a:b].any() for a, b in zip(edges[::2], edges[1::2]))
+
+
+def test_ucr_series_one_row_or_one_column_but_not_a_table(tmp_path):
+    path = tmp_path / "001_UCR_Anomaly_Demo_2_3_3.txt"
+    np.savetxt(path, np.arange(6.0)[None])  # all on one line, as some archive files are
+    assert datasets.load_ucr(path).values.tolist() == list(range(6))
+    np.savetxt(path, np.arange(12.0).reshape(6, 2))
+    with pytest.raises(ValueError, match=r"shape \(6, 2\)") as error:
+        datasets.load_ucr(path)
+    assert str(path) in str(error.value)  # the full path, not just the name

@@ -47,7 +47,8 @@ def test_tumbling_windows_pad_and_trim(n, window):
     W, length = tumbling_windows(X, window)
     assert W.shape == (-(-n // window), window, 2) and length == n
     np.testing.assert_array_equal(untumble(W, n), X)
-    np.testing.assert_array_equal(W.reshape(-1, 2)[n:], np.repeat(X[-1:], W.shape[0] * window - n, 0))
+    padding = np.repeat(X[-1:], W.shape[0] * window - n, axis=0)
+    np.testing.assert_array_equal(W.reshape(-1, 2)[n:], padding)
     per_row = W.sum(axis=2)  # any per-row output (n_windows, window) comes back as (n,)
     np.testing.assert_array_equal(untumble(per_row, n), X.sum(axis=1))
 

@@ -73,7 +73,8 @@ def unavailable_reason(backend: str) -> Optional[str]:
         try:
             cuda = importlib.import_module("tsad_fast._cuda")
         except ImportError:
-            return "the CUDA extension tsad_fast._cuda was not built (no CUDA compiler at build time)"
+            return ("the CUDA extension tsad_fast._cuda was not built (no CUDA compiler at "
+                    "build time)")
         if cuda.device_count() == 0:
             return "tsad_fast._cuda is built but no CUDA device is visible"
         return None

@@ -48,11 +48,15 @@ def load_ucr(path: Union[str, Path]) -> UCRSeries:
         raise ValueError(f"path {path.name!r} does not follow the UCR archive naming "
                          "NNN_UCR_Anomaly_NAME_TRAINEND_BEGIN_END.txt")
     train_end, begin, end = (int(match.group(i)) for i in (3, 4, 5))
-    values = np.loadtxt(path, dtype=np.float64).ravel()
+    table = np.loadtxt(path, dtype=np.float64, ndmin=2)
+    if min(table.shape) > 1:  # the archive has one value per line, or all on one line
+        raise ValueError(f"{str(path)!r}: holds a table of shape {table.shape}; a UCR archive "
+                         "series has one column (or one row)")
+    values = table.ravel()
     if not np.isfinite(values).all():
-        raise ValueError(f"{path.name}: the series contains NaN or inf")
+        raise ValueError(f"{str(path)!r}: the series contains NaN or inf")
     if not (0 < train_end < values.size and 1 <= begin <= end <= values.size):
-        raise ValueError(f"{path.name}: indices in the name do not fit {values.size} values")
+        raise ValueError(f"{str(path)!r}: indices in the name do not fit {values.size} values")
     labels = np.zeros(values.size, dtype=np.int8)
     labels[begin - 1:end] = 1
     return UCRSeries(name=f"{match.group(1)}_{match.group(2)}", values=values, labels=labels,

@@ -2,8 +2,9 @@
 
 ``tsad-fast demo`` trains :class:`tsad_fast.GBOC` on the machine's ``train`` part (training
 windows every ``stride`` rows: 10 here, where SPEC 2.1's stride 1 trains on ten times as many
-windows for minutes instead of seconds), scores every window of its ``test`` part, prints TSB-AD's metrics (VUS-PR, VUS-ROC, AUC-PR, AUC-ROC, and the F1 scores and
-Affiliation-F of the detector's own 3-sigma predictions) with the wall time, and writes a PNG of
+windows for minutes instead of seconds), scores every window of its ``test`` part, prints
+TSB-AD's metrics (VUS-PR, VUS-ROC, AUC-PR, AUC-ROC, and the F1 scores and Affiliation-F of the
+detector's own 3-sigma predictions) with the wall time, and writes a PNG of
 the scores, the threshold and the labelled anomalies.
 """
 from __future__ import annotations

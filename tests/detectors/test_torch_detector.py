@@ -37,7 +37,11 @@ class TinyAutoencoder(TorchDetector):
 
     def _prepare(self, X, y):
         self.threads_seen_ = torch.get_num_threads()
-        return [sliding_windows(torch.from_numpy(X.astype(np.float32)), 8).reshape(-1, 8 * X.shape[1])]
+        return [self._windows(X)]
+
+    def _windows(self, X):
+        series = torch.from_numpy(X.astype(np.float32))
+        return sliding_windows(series, 8).reshape(-1, 8 * X.shape[1])
 
     def _build_model(self):
         width = 8 * self.n_features_in_
@@ -52,8 +56,7 @@ class TinyAutoencoder(TorchDetector):
         return self._score(X)
 
     def _score(self, X):
-        windows = sliding_windows(torch.from_numpy(X.astype(np.float32)), 8).reshape(-1, 8 * X.shape[1])
-        errors = self._infer(lambda w: ((self.model_(w) - w) ** 2).mean(dim=1), windows)
+        errors = self._infer(lambda w: ((self.model_(w) - w) ** 2).mean(dim=1), self._windows(X))
         return window_scores_to_points(errors.double().numpy(), 8)
 
     def _state(self):

@@ -122,7 +122,8 @@ def test_vus_areas_on_device_equal_the_host(simulated):
 
 
 @pytest.mark.parametrize("call,error,match", [
-    (lambda: nearest_center(torch.tensor([[np.nan, 1.0]]), np.ones((2, 2))), ValueError, "Q contains NaN"),
+    (lambda: nearest_center(torch.tensor([[np.nan, 1.0]]), np.ones((2, 2))), ValueError,
+     "Q contains NaN"),
     (lambda: nearest_center(torch.ones(3, 2), torch.ones(2, 3)), ValueError, "Q has 2 columns"),
     (lambda: nearest_center(torch.ones(3, 2), np.ones((0, 2))), ValueError, "C"),
     (lambda: nearest_center(torch.ones(3), np.ones((1, 1))), ValueError, "Q must be 2-D"),
@@ -141,8 +142,9 @@ def test_mixed_libraries_are_refused(simulated, monkeypatch):
     class Other:  # a GPU array of another library, viewed through "cupy"
         pass
 
+    other_library = type("OtherOps", (), {"name": "cupy"})()
     monkeypatch.setattr(_device, "adopt", lambda x, name: (
-        (_device.TorchOps(), x) if isinstance(x, torch.Tensor) else (type("O", (), {"name": "cupy"})(), x)))
+        (_device.TorchOps(), x) if isinstance(x, torch.Tensor) else (other_library, x)))
     monkeypatch.setattr(nearest_module, "is_gpu_array", lambda x: True)
     monkeypatch.setattr(_device, "is_gpu_array", lambda x: True)
     with pytest.raises(TypeError, match="give both from one library"):

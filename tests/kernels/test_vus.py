@@ -2,7 +2,7 @@
 against the definition (tests/naive.py), and bad input."""
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import backend_params
