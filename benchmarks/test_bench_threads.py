@@ -45,19 +45,15 @@ def moon_fit(data, full):
                         verbose=0).fit(data.test[:rows], data.labels[:rows])
 
 
-@pytest.mark.parametrize("load", ["idle", "busy"])
-def test_gboc_fit_under_load(timed, data, full_size, load, request):
-    if load == "busy":
-        request.getfixturevalue("busy")
-    timed("GBOC fit (2 epochs, 6,000 rows), idle vs one busy process",
-          f"GBOC fit {'idle (anchor)' if load == 'idle' else 'beside a busy process'}",
-          gboc_fit(data, full_size), anchor=load == "idle", rounds=2)
+GROUPS = {"GBOC": ("GBOC fit (2 epochs, 6,000 rows), idle vs one busy process", gboc_fit),
+          "Moon": ("Moon fit (1 epoch, 4,000 rows), idle vs one busy process", moon_fit)}
 
 
 @pytest.mark.parametrize("load", ["idle", "busy"])
-def test_moon_fit_under_load(timed, data, full_size, load, request):
+@pytest.mark.parametrize("detector", sorted(GROUPS))
+def test_fit_under_load(timed, data, full_size, detector, load, request):
     if load == "busy":
         request.getfixturevalue("busy")
-    timed("Moon fit (1 epoch, 4,000 rows), idle vs one busy process",
-          f"Moon fit {'idle (anchor)' if load == 'idle' else 'beside a busy process'}",
-          moon_fit(data, full_size), anchor=load == "idle", rounds=2)
+    group, fit = GROUPS[detector]
+    name = f"{detector} fit {'idle (anchor)' if load == 'idle' else 'beside a busy process'}"
+    timed(group, name, fit(data, full_size), anchor=load == "idle", rounds=2)

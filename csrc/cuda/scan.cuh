@@ -68,9 +68,12 @@ __global__ void scan_kernel(const double* X, std::int64_t n, const double* C, co
       __syncthreads();
     }
     const int valid = static_cast<int>(k - c0 < kTileC ? k - c0 : kTileC);
-    for (int c = 0; c < valid; ++c) {
-      const double d2 = Canonical ? acc[c] : distance::sq_from_dot(norm, acc[c], cc[c0 + c]);
-      distance::keep_nearest(d2, c0 + c, best, arg);
+#pragma unroll
+    for (int c = 0; c < kTileC; ++c) {  // compile-time indices keep acc in registers
+      if (c < valid) {
+        const double d2 = Canonical ? acc[c] : distance::sq_from_dot(norm, acc[c], cc[c0 + c]);
+        distance::keep_nearest(d2, c0 + c, best, arg);
+      }
     }
   }
   if (i < n) {

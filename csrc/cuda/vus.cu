@@ -37,18 +37,18 @@ __global__ void rank_kernel(const double* score, std::int64_t n, const double* t
        t += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
     const std::int32_t r = tsad_fast::vus::rank_of(score[t], thresholds, m);
     rank[t] = r;
+    if (r >= m) continue;  // below every threshold (possible with one threshold): never predicted
     atomicAdd(&n_pred_hist[r], 1.0);
     const std::int64_t i = segment_at_or_before(starts, n_seg, t);
     if (i >= 0 && t <= ends[i]) atomicAdd(&tp_hist[r], 1.0);
   }
 }
 
-// Buffer weight of every unlabelled point for buffer length w = blockIdx.y.
-__global__ void soft_kernel(const std::int32_t* rank, std::int64_t n, const std::int64_t* starts,
-                            const std::int64_t* ends, std::int64_t n_seg, std::int32_t m,
-                            double* soft_hist) {
-  const std::int64_t w = blockIdx.y, h = w / 2;
-  if (h == 0) return;
+// Adds the buffer weights of buffer length w (half-width h > 0) to soft_hist[w * m + rank].
+__device__ void soft_of_window(const std::int32_t* rank, std::int64_t n,
+                               const std::int64_t* starts, const std::int64_t* ends,
+                               std::int64_t n_seg, std::int32_t m, std::int64_t w,
+                               std::int64_t h, double* soft_hist) {
   for (std::int64_t t = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; t < n;
        t += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
     const std::int64_t i = segment_at_or_before(starts, n_seg, t);
@@ -58,7 +58,19 @@ __global__ void soft_kernel(const std::int32_t* rank, std::int64_t n, const std:
       if (t > ends[k]) weight += tsad_fast::vus::buffer_weight(t - ends[k], w);
     for (std::int64_t k = i + 1; k < n_seg && starts[k] - t <= h; ++k)  // left buffers of later ones
       weight += tsad_fast::vus::buffer_weight(starts[k] - t, w);
-    if (weight > 0.0) atomicAdd(&soft_hist[w * m + rank[t]], weight < 1.0 ? weight : 1.0);
+    if (weight > 0.0 && rank[t] < m)
+      atomicAdd(&soft_hist[w * m + rank[t]], weight < 1.0 ? weight : 1.0);
+  }
+}
+
+// Buffer weight of every unlabelled point for the buffer lengths w = blockIdx.y, blockIdx.y +
+// gridDim.y, ... below n_windows (the grid's y dimension is capped at 65535).
+__global__ void soft_kernel(const std::int32_t* rank, std::int64_t n, const std::int64_t* starts,
+                            const std::int64_t* ends, std::int64_t n_seg, std::int32_t m,
+                            std::int64_t n_windows, double* soft_hist) {
+  for (std::int64_t w = blockIdx.y; w < n_windows; w += gridDim.y) {
+    const std::int64_t h = w / 2;
+    if (h > 0) soft_of_window(rank, n, starts, ends, n_seg, m, w, h, soft_hist);
   }
 }
 
@@ -125,6 +137,7 @@ void vus_areas_device(const double* score, std::size_t n, const std::int64_t* st
       }
     }
   }
+  if (lo.size() > 0x7fffffffULL) throw std::length_error("vus_areas: too many buffered segments");
   DeviceArray<double> d_nbuf(n_buffered.data(), n_windows, stream);
   DeviceArray<std::int64_t> d_starts(starts, n_seg, stream), d_ends(ends, n_seg, stream);
   DeviceArray<std::int64_t> d_lo(lo.data(), lo.size(), stream), d_hi(hi.data(), hi.size(), stream),
@@ -137,8 +150,9 @@ void vus_areas_device(const double* score, std::size_t n, const std::int64_t* st
   const auto ns = static_cast<std::int64_t>(n_seg);
   rank_kernel<<<blocks, threads, 0, stream>>>(score, n, thresholds, m, d_starts.ptr, d_ends.ptr,
                                               ns, d_rank.ptr, d_npred.ptr, d_tp.ptr);
-  soft_kernel<<<dim3(blocks, static_cast<unsigned>(n_windows)), threads, 0, stream>>>(
-      d_rank.ptr, n, d_starts.ptr, d_ends.ptr, ns, m, d_soft.ptr);
+  const unsigned window_blocks = static_cast<unsigned>(std::min<std::int64_t>(n_windows, 65535));
+  soft_kernel<<<dim3(blocks, window_blocks), threads, 0, stream>>>(
+      d_rank.ptr, n, d_starts.ptr, d_ends.ptr, ns, m, n_windows, d_soft.ptr);
   hit_kernel<<<static_cast<unsigned>(lo.size()), threads, 0, stream>>>(
       d_rank.ptr, d_lo.ptr, d_hi.ptr, d_gw.ptr, m, d_hit.ptr);
   prefix_kernel<<<1, 1, 0, stream>>>(d_npred.ptr, 1, m);

@@ -193,3 +193,32 @@ def test_not_fitted():
         GBOC().decision_function(np.zeros((200, 2)))
     with pytest.raises(NotFittedError):
         GBOC().save("never-written.pt")
+
+
+def test_loads_a_version_1_file(fitted, tmp_path):
+    """Files written before thresholders were objects (format 1: a float threshold, GBOC's
+    SPOT settings as spot_q / spot_level) load with the same scores and threshold."""
+    model, X = fitted
+    model.save(tmp_path / "v2.pt")
+    payload = torch.load(tmp_path / "v2.pt", weights_only=True)
+    params = {k: v for k, v in payload["params"].items() if k not in ("threshold", "stride",
+                                                                       "n_threads")}
+    state = {k: v for k, v in payload["state"].items() if k != "thresholder"}
+    v1 = {**payload, "format_version": 1,
+          "params": {**params, "threshold": "spot", "spot_q": 1e-2, "spot_level": 0.9},
+          "state": {**state, "threshold": 0.75}}
+    torch.save(v1, tmp_path / "v1.pt")
+    back = GBOC.load(tmp_path / "v1.pt")
+    assert back.threshold_ == 0.75 and back.thresholder_.q == 1e-2 and back.threshold.level == 0.9
+    np.testing.assert_array_equal(back.decision_function(X[:300]), model.decision_function(X[:300]))
+
+
+def test_numpy_scalar_parameters_save_and_load(tmp_path):
+    from tsad_fast.thresholds import Quantile
+
+    X, _ = periodic(300, 4)
+    model = GBOC(**{**FAST, "lam": np.float64(0.25), "epochs": np.int64(1)},
+                 threshold=Quantile(np.float64(0.9))).fit(X)
+    model.save(tmp_path / "scalars.pt")
+    back = GBOC.load(tmp_path / "scalars.pt")
+    assert back.lam == 0.25 and back.threshold.q == 0.9 and back.threshold_ == model.threshold_

@@ -72,6 +72,22 @@ def test_save_load(fitted, tmp_path):
     np.testing.assert_array_equal(again.decision_function(X[:100]), model.decision_function(X[:100]))
 
 
+def test_loads_a_version_1_file(fitted, tmp_path):
+    """Files of format 1 (Moon's threshold fixed at 0.5 and not saved, no threshold or
+    training parameters) load with the same scores."""
+    model, X, _ = fitted
+    model.save(tmp_path / "v2.pt")
+    payload = torch.load(tmp_path / "v2.pt", weights_only=True)
+    new = ("threshold", "patience", "validation_size", "monitor", "n_threads")
+    v1 = {**payload, "format_version": 1,
+          "params": {k: v for k, v in payload["params"].items() if k not in new},
+          "state": {k: v for k, v in payload["state"].items() if k != "thresholder"}}
+    torch.save(v1, tmp_path / "v1.pt")
+    back = Moon.load(tmp_path / "v1.pt")
+    assert back.threshold_ == 0.5 and back.threshold.value == 0.5
+    np.testing.assert_array_equal(back.decision_function(X[:100]), model.decision_function(X[:100]))
+
+
 @pytest.mark.parametrize("y, error, match", [
     (None, TypeError, "supervised"),
     (np.zeros(300), ValueError, "both normal"),

@@ -9,6 +9,7 @@ Two layers:
   library, pointers, the VUS thresholds and label runs) on any machine;
 * real: CuPy arrays and CUDA tensors against the host backends, where a GPU is visible.
 """
+import contextlib
 import ctypes
 
 import numpy as np
@@ -75,6 +76,7 @@ def simulated(monkeypatch):
         (lambda *args: None) if backend == "cuda" else real_load(kernel, backend)))
     monkeypatch.setattr(_device, "cuda_call", lambda entry: getattr(fake, entry))
     monkeypatch.setattr(_device.TorchOps, "stream", lambda self, x: 0)
+    monkeypatch.setattr(_device.TorchOps, "on_device", lambda self, x: contextlib.nullcontext())
     return fake
 
 
@@ -221,3 +223,12 @@ def test_real_gpu_arrays_stay_on_the_device(library):
     want_roc, want_pr = vus_areas(y, score, 100, backend="numpy")
     np.testing.assert_allclose(_to_numpy(library, roc), want_roc, rtol=0, atol=1e-9)
     np.testing.assert_allclose(_to_numpy(library, pr), want_pr, rtol=0, atol=1e-9)
+
+
+def test_arrays_on_two_gpus_are_refused(simulated, monkeypatch):
+    monkeypatch.setattr(_device.TorchOps, "device_of",
+                        lambda self, x: 1 if getattr(x, "other_gpu", False) else 0)
+    C = torch.ones(2, 2, dtype=torch.float64)
+    C.other_gpu = True
+    with pytest.raises(ValueError, match="C is on GPU 1 but the first argument is on GPU 0"):
+        nearest_center(torch.ones(3, 2), C)

@@ -66,6 +66,21 @@ def test_vus_properties(backend):
     assert range_auc(labels, noise_score, 0, backend=backend) == (roc[0], pr[0])
 
 
+@pytest.mark.parametrize("backend", backend_params("vus_areas", reference=False))
+def test_one_threshold(backend):
+    """With one threshold (the maximum score) every other point ranks below all thresholds:
+    it is never predicted, and no backend may count it anywhere."""
+    labels = np.zeros(300, dtype=np.int8)
+    labels[[10, 150]] = 1
+    labels[200:240] = 1
+    score = np.random.default_rng(8).random(300) + labels
+    want = vus_areas(labels, score, 30, 1, backend="numpy")
+    got = vus_areas(labels, score, 30, 1, backend=backend)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+    np.testing.assert_allclose([want[0].mean(), want[1].mean()], naive_vus(labels, score, 30, 1),
+                               rtol=0, atol=1e-12)
+
+
 BAD = [
     (dict(labels=np.zeros(100)), ValueError, "no anomaly"),
     (dict(labels=np.ones(100)), ValueError, "no normal"),

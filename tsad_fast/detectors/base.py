@@ -71,13 +71,19 @@ def to_numpy(value: Any) -> Any:
 
 
 def _plain_params(params: Dict[str, Any]) -> Dict[str, Any]:
-    """Constructor parameters as values ``torch.load(weights_only=True)`` accepts."""
+    """Constructor parameters as values ``torch.load(weights_only=True)`` accepts: ranges as
+    lists, NumPy scalars as Python numbers, thresholders as their name and parameters."""
     out = {}
     for key, value in params.items():
         if isinstance(value, range):
             value = list(value)
+        elif isinstance(value, np.generic):
+            value = value.item()
         elif isinstance(value, Thresholder):
-            value = {"thresholder": type(value).__name__, "params": value.get_params()}
+            value = {"thresholder": type(value).__name__,
+                     "params": _plain_params(value.get_params())}
+        elif isinstance(value, (list, tuple)):
+            value = type(value)(v.item() if isinstance(v, np.generic) else v for v in value)
         out[key] = value
     return out
 
@@ -181,10 +187,10 @@ class BaseDetector:
             name, rule_params = "SPOTThreshold", {"q": q, "level": level}
         elif rule == "3sigma":
             name, rule_params = "ThreeSigma", {}
-        else:  # a detector with a fixed decision threshold (Moon's 0.5)
-            name, rule_params = "Fixed", {"value": float(payload["state"]["threshold"])}
+        else:  # a detector with a fixed decision threshold (Moon's 0.5, not saved in v1)
+            name, rule_params = "Fixed", {"value": float(payload["state"].get("threshold", 0.5))}
         params["threshold"] = {"thresholder": name, "params": rule_params}
-        fitted = {"threshold_": float(payload["state"]["threshold"])}
+        fitted = {"threshold_": float(payload["state"].get("threshold", 0.5))}
         return {**payload, "format_version": _FORMAT_VERSION, "params": params,
                 "state": {**payload["state"], "thresholder": {"name": name, "params": rule_params,
                                                               "fitted": fitted}}}

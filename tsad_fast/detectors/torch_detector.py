@@ -127,7 +127,8 @@ class TorchDetector(BaseDetector):
                 raise ValueError(f"X has {X.shape[0]} rows, which give {n} training samples; "
                                  f"with validation_size={self.validation_size} fewer than 2 "
                                  "remain to train on")
-            devices = [torch.cuda.current_device()] if self.device_ == "cuda" else []
+            # every GPU's generator too: manual_seed seeds them all (lazily, even for a CPU fit)
+            devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
             with torch.random.fork_rng(devices=devices):
                 torch.manual_seed(self.seed)
                 model = self._build_model().to(self.device_)

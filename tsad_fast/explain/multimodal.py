@@ -42,7 +42,8 @@ class Explanation:
     row, ``mtf_shap`` (c,) expected gradients of the MV-MTF row, ``critical_point`` k (Definition
     4: replacing the first k ranked variables by a normal reference makes the model say normal;
     c when nothing short of all does; 0 when the timestamp is not flagged), ``anomaly_type`` the
-    index of its anomaly type (-1 when the timestamp is not flagged)."""
+    index of its anomaly type (-1 when the timestamp is not flagged). "Flagged" is judged
+    against the detector's ``threshold_`` (its threshold on the training scores)."""
 
     t: int
     score: float
@@ -198,7 +199,7 @@ class MultimodalExplainer:
             return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, 0, -1)
         k = critical_point(lambda k: self._resolved(X, t, ranking, k), len(ranking))
         features = self.type_features(X[t:t + 1], raw_row, mtf_t[None], background_raw)
-        kind = kmeans_assign_unchecked(features, detector.type_centers_)[0]
+        kind = kmeans_assign_unchecked(features, detector.type_centers_, detector.backend)[0]
         return Explanation(int(t), score, fused, ranking, raw_shap, mtf_shap, k, int(kind))
 
     def _resolved(self, X: np.ndarray, t: int, ranking: np.ndarray, k: int) -> bool:

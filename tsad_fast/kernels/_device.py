@@ -48,6 +48,14 @@ class ArrayOps:
         """The handle of the library's current stream on the device of ``x`` (0: default)."""
         raise NotImplementedError
 
+    def device_of(self, x: Any) -> int:
+        """The index of the GPU holding ``x``."""
+        raise NotImplementedError
+
+    def on_device(self, x: Any):
+        """A context in which the device of ``x`` is the current CUDA device."""
+        raise NotImplementedError
+
     def to_host(self, x: Any) -> np.ndarray:
         raise NotImplementedError
 
@@ -88,6 +96,12 @@ class TorchOps(ArrayOps):
 
     def stream(self, x):
         return int(self.torch.cuda.current_stream(x.device).cuda_stream)
+
+    def device_of(self, x):
+        return int(x.device.index or 0)
+
+    def on_device(self, x):
+        return self.torch.cuda.device(x.device)
 
     def to_host(self, x):
         return x.detach().cpu().numpy()
@@ -144,6 +158,12 @@ class CupyOps(ArrayOps):
     def stream(self, x):
         with self._on(x):
             return int(self.cp.cuda.get_current_stream().ptr)
+
+    def device_of(self, x):
+        return int(x.device.id)
+
+    def on_device(self, x):
+        return self._on(x)
 
     def to_host(self, x):
         return self.cp.asnumpy(x)
@@ -234,6 +254,9 @@ def operand(ops: ArrayOps, like: Any, x: Any, name: str, ndim: int, min_rows: in
     if other.name != ops.name:
         raise TypeError(f"{name} is a {other.name} array but the first argument is a "
                         f"{ops.name} array; give both from one library")
+    if ops.device_of(x) != ops.device_of(like):
+        raise ValueError(f"{name} is on GPU {ops.device_of(x)} but the first argument is on GPU "
+                         f"{ops.device_of(like)}; give both on one device")
     return checked(ops, x, name, ndim, min_rows)
 
 
@@ -262,3 +285,11 @@ def to_host(x: Any) -> Any:
 def cuda_call(entry: str) -> Callable:
     """The ``tsad_fast._cuda`` device entry point named ``entry``."""
     return getattr(importlib.import_module("tsad_fast._cuda"), entry)
+
+
+def launch(ops: ArrayOps, like: Any, entry: str, *args) -> None:
+    """Run the device entry point ``entry`` with ``args`` and the current stream of the GPU
+    holding ``like``, that GPU being the current device (where temporaries are allocated and
+    kernels launched)."""
+    with ops.on_device(like):
+        cuda_call(entry)(*args, ops.stream(like))

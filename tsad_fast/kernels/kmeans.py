@@ -54,6 +54,6 @@ def _kmeans_assign_device(X, centers):
     (n, d), k = ops.shape(X), ops.shape(centers)[0]
     labels = ops.empty(X, (n,), "int64")
     if n:
-        _device.cuda_call("kmeans_assign_device")(
-            ops.pointer(X), n, ops.pointer(centers), k, d, ops.pointer(labels), ops.stream(X))
+        _device.launch(ops, X, "kmeans_assign_device", ops.pointer(X), n, ops.pointer(centers), k,
+                       d, ops.pointer(labels))
     return labels

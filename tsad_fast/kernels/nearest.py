@@ -59,7 +59,6 @@ def _nearest_center_device(Q, C):
     (m, d), k = ops.shape(Q), ops.shape(C)[0]
     distances, indices = ops.empty(Q, (m,), "float64"), ops.empty(Q, (m,), "int64")
     if m:
-        _device.cuda_call("nearest_center_device")(
-            ops.pointer(Q), m, ops.pointer(C), k, d, ops.pointer(distances),
-            ops.pointer(indices), ops.stream(Q))
+        _device.launch(ops, Q, "nearest_center_device", ops.pointer(Q), m, ops.pointer(C), k, d,
+                       ops.pointer(distances), ops.pointer(indices))
     return distances, indices

@@ -84,6 +84,8 @@ def _vus_areas_device(labels, score, sliding_window, n_thresholds):
         other, labels = _device.adopt(labels, "labels")
         if other.name != ops.name:
             raise TypeError(f"labels is a {other.name} array but score is a {ops.name} array")
+        if ops.device_of(labels) != ops.device_of(score):
+            raise ValueError("labels and score are on different GPUs; give both on one device")
         if ops.shape(labels) not in ((n,), (n, 1)):
             raise ValueError(f"labels has shape {ops.shape(labels)} but score has {n} values")
         starts, ends, (n_normal, n_anomalous) = ops.label_edges(labels)
@@ -92,8 +94,8 @@ def _vus_areas_device(labels, score, sliding_window, n_thresholds):
         starts, ends = segments(check_labels(labels, n))
     thresholds = ops.take(ops.sort_descending(score), threshold_positions(n, n_thresholds))
     roc, pr = ops.empty(score, (window + 1,), "float64"), ops.empty(score, (window + 1,), "float64")
-    _device.cuda_call("vus_areas_device")(
-        ops.pointer(score), n, np.ascontiguousarray(starts), np.ascontiguousarray(ends),
-        ops.pointer(thresholds), n_thresholds, window, ops.pointer(roc), ops.pointer(pr),
-        ops.stream(score))
+    _device.launch(ops, score, "vus_areas_device", ops.pointer(score), n,
+                   np.ascontiguousarray(starts), np.ascontiguousarray(ends),
+                   ops.pointer(thresholds), n_thresholds, window, ops.pointer(roc),
+                   ops.pointer(pr))
     return roc, pr

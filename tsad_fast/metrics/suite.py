@@ -48,9 +48,10 @@ def get_metrics(score, labels, slidingWindow: int = 100, pred: Optional[np.ndarr
     """
     if version not in ("opt", "opt_mem"):
         raise ValueError(f"version must be 'opt' or 'opt_mem', got {version!r}")
+    labels, pred = to_host(labels), to_host(pred)
     boolean_labels = is_boolean(labels)
     score = as_float_array(to_host(score), "score")
-    labels = check_labels(to_host(labels), score.size)
+    labels = check_labels(labels, score.size)
     window = check_int(slidingWindow, "slidingWindow", 0)
     if window == 0:
         warnings.warn("slidingWindow=0: VUS reduces to the range AUC without buffers; TSB-AD's "
@@ -63,7 +64,7 @@ def get_metrics(score, labels, slidingWindow: int = 100, pred: Optional[np.ndarr
                       stacklevel=2)
     thre = check_int(thre, "thre", 1)
     boolean_pred = pred is not None and is_boolean(pred)
-    predictions = None if pred is None else [check_pred(to_host(pred), score.size)]
+    predictions = None if pred is None else [check_pred(pred, score.size)]
     say = progress or (lambda message: None)
 
     say(f"VUS: {window + 1} buffer lengths x {thre} thresholds over {score.size} points")

@@ -75,8 +75,13 @@ class Thresholder:
     def to_state(self) -> Dict[str, Any]:
         """Class name, parameters and fitted values, as plain Python values and arrays."""
         self._check_fitted()
-        fitted = {k: v for k, v in vars(self).items() if k.endswith("_")}
-        return {"name": type(self).__name__, "params": self.get_params(), "fitted": fitted}
+
+        def plain(value):
+            return value.item() if isinstance(value, np.generic) else value
+
+        fitted = {k: plain(v) for k, v in vars(self).items() if k.endswith("_")}
+        params = {k: plain(v) for k, v in self.get_params().items()}
+        return {"name": type(self).__name__, "params": params, "fitted": fitted}
 
     @staticmethod
     def from_state(state: Dict[str, Any]) -> "Thresholder":

@@ -116,8 +116,8 @@ inline void window_areas(const Shared& sh, const std::int64_t* starts, const std
     for (std::int64_t d = 1; d <= h && ends[i] + d < n; ++d) add(ends[i] + d, d, i);
     for (std::int64_t d = 1; d <= h && starts[i] - d >= 0; ++d) add(starts[i] - d, d, i);
   }
-  for (std::int64_t t : sc.touched) {
-    if (!sh.labelled[t]) sc.soft[sh.rank[t]] += std::min(sc.weight[t], 1.0);
+  for (std::int64_t t : sc.touched) {  // rank m: below every threshold, never predicted
+    if (!sh.labelled[t] && sh.rank[t] < m) sc.soft[sh.rank[t]] += std::min(sc.weight[t], 1.0);
     sc.weight[t] = 0.0;
   }
   // buffered segments: i and i+1 merge when ends[i] + h >= starts[i+1] - h

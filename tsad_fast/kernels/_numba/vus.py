@@ -17,12 +17,15 @@ def _areas(rank, starts, ends, m, window, roc, pr):
     tp_core = np.zeros(m)
     core_min = np.full(n_seg, m, dtype=np.int64)
     n_labelled = 0.0
+    # a point ranked m reaches no threshold (possible with one threshold): never predicted
     for t in range(n):
-        n_pred[rank[t]] += 1.0
+        if rank[t] < m:
+            n_pred[rank[t]] += 1.0
     for i in range(n_seg):
         for t in range(starts[i], ends[i] + 1):
             labelled[t] = True
-            tp_core[rank[t]] += 1.0
+            if rank[t] < m:
+                tp_core[rank[t]] += 1.0
             core_min[i] = min(core_min[i], rank[t])
         n_labelled += ends[i] - starts[i] + 1
     for k in range(1, m):
@@ -50,14 +53,15 @@ def _areas(rank, starts, ends, m, window, roc, pr):
                     seg_min[i] = min(seg_min[i], rank[t])
         for j in range(n_touched):
             t = touched[j]
-            if not labelled[t]:
+            if not labelled[t] and rank[t] < m:
                 soft[rank[t]] += min(weight[t], 1.0)
             weight[t] = 0.0
         n_buffered = 0.0
         group_min = seg_min[0]
         for i in range(1, n_seg + 1):
             if i == n_seg or ends[i - 1] + h < starts[i] - h:
-                hit[group_min] += 1.0
+                if group_min < m:
+                    hit[group_min] += 1.0
                 n_buffered += 1.0
                 if i < n_seg:
                     group_min = seg_min[i]
