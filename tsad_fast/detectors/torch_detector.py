@@ -4,8 +4,8 @@ written once.
 
 ``fit(X, y=None)``: validate; prepare the training samples (``_prepare``: tensors with one row
 per sample, in time order); the last ``validation_size`` of them validate; build the network
-from the fitted data's shape (``_build_model``) under a forked, seeded torch RNG (the global
-RNG is untouched); train with Adam for up to ``epochs`` epochs in seeded shuffled batches, each
+from the fitted data's shape (``_build_model``) and train it under a forked, seeded torch RNG
+(seeded weights and training-time sampling; the global RNG is untouched); train with Adam for up to ``epochs`` epochs in seeded shuffled batches, each
 epoch opened by ``_epoch_start`` (GBOC rebuilds its granular balls there), with a tqdm bar
 (``verbose=0`` hides it); stop early when the monitored validation loss has not improved for
 ``patience`` epochs and restore the best weights (``patience=None`` trains every epoch and
@@ -130,9 +130,9 @@ class TorchDetector(BaseDetector):
             # every GPU's generator too: manual_seed seeds them all (lazily, even for a CPU fit)
             devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
             with torch.random.fork_rng(devices=devices):
-                torch.manual_seed(self.seed)
+                torch.manual_seed(self.seed)  # the weights and any sampling in training
                 model = self._build_model().to(self.device_)
-            self.history_ = self._train(model, samples, n - n_val, n_val)
+                self.history_ = self._train(model, samples, n - n_val, n_val)
             self.model_ = model.eval()
             scores = self._after_training(X, samples)
         self.decision_scores_ = scores
