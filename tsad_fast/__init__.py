@@ -3,8 +3,8 @@
 Kernels (``tsad_fast.kernels``) run on C++ (``_core``), CUDA (``_cuda``), Numba or NumPy
 backends behind one function each; ``tsad_fast.show_config()`` says which are available.
 Importing ``tsad_fast`` registers every kernel and loads neither torch nor the detectors;
-the detectors (``tsad_fast.GBOC``, ``tsad_fast.Moon``, ``tsad_fast.SCAN``) are imported on
-first use and need the
+the detectors (``tsad_fast.GBOC``, ``tsad_fast.Moon``, ``tsad_fast.SCAN``,
+``tsad_fast.MSUTNet``) are imported on first use and need the
 ``torch`` extra (``pip install "tsad-fast[torch]"``).
 """
 from tsad_fast import _threads  # noqa: F401  (sets the OpenMP wait policy before any runtime loads)
@@ -15,7 +15,7 @@ from tsad_fast.thresholds import (SPOT, Fixed, Quantile, SPOTThreshold, ThreeSig
 
 __version__ = "0.1.0"
 
-_DETECTORS = ("GBOC", "Moon", "SCAN")
+_DETECTORS = ("GBOC", "Moon", "SCAN", "MSUTNet")
 
 __all__ = ["show_config", "SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds", "ThreeSigma",
            "Quantile", "Fixed", "SPOTThreshold", "__version__", *_DETECTORS]

@@ -7,6 +7,8 @@
                                    column), optional PNG plot
     tsad-fast evaluate SCORES LABELS [--window W] [--pred PRED]
                                    TSB-AD's nine metrics for a score file against a label file
+    tsad-fast graph MODEL [--out PNG]
+                                   heat map of a saved MSUTNet's learned variable graph
 """
 from __future__ import annotations
 
@@ -219,6 +221,19 @@ def _cmd_evaluate(args) -> int:
     return 0
 
 
+def _cmd_graph(args) -> int:
+    from tsad_fast.detectors import MSUTNet
+    from tsad_fast.plots import plot_graph
+
+    model = MSUTNet.load(_existing(args.model, "model"))
+    if model.graph_ is None:
+        raise ValueError(f"model file {args.model!r}: this MSUTNet has no spatial module")
+    plot_graph(args.out, model.graph_, model.groups_)
+    groups = "" if model.groups_ is None else f", {len(set(model.groups_.tolist()))} groups"
+    print(f"graph of {model.graph_.shape[0]} variables{groups} written to {args.out}")
+    return 0
+
+
 def _cmd_spot(args) -> int:
     name, values, labels, n_init = _load_series(args.path, args.column, args.init)
     if not 0 < n_init < values.size:
@@ -290,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "likelihood sign error")
     p.add_argument("--backend", default="auto", choices=("auto",) + _backend.AUTO_ORDER)
     p.add_argument("--plot", metavar="PNG", help="write a plot (needs matplotlib)")
+    g = sub.add_parser("graph", help="heat map of a saved MSUTNet's learned variable graph")
+    g.add_argument("model", help="a file written by MSUTNet.save")
+    g.add_argument("--out", default="msut_graph.png", help="PNG to write")
     e = sub.add_parser("evaluate", help="TSB-AD's nine metrics (VUS-PR, VUS-ROC, F1s, ...)")
     e.add_argument("scores", help="anomaly scores, one per timestamp: .npy, or one-column .csv "
                    "or .txt with an optional header row")
@@ -309,6 +327,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 0
         if args.command == "evaluate":
             return _cmd_evaluate(args)
+        if args.command == "graph":
+            return _cmd_graph(args)
         if args.command == "demo":
             from tsad_fast.demo import run_demo
 

@@ -48,3 +48,11 @@ def run_SCAN(data_train, data_test, window: int = 2500, n_clusters: int = 10,
 
     return _fit_and_score(SCAN, data_train, data_test,
                           dict(window=window, n_clusters=n_clusters, **hp))
+
+
+def run_MSUTNet(data_train, data_test, window: int = 100, **hp) -> np.ndarray:
+    """Fit :class:`tsad_fast.MSUTNet` on ``data_train`` (n_train, c) and score ``data_test``
+    (n_test, c); returns (n_test,) float64. Other MSUTNet parameters pass through ``hp``."""
+    from tsad_fast.detectors import MSUTNet
+
+    return _fit_and_score(MSUTNet, data_train, data_test, dict(window=window, **hp))

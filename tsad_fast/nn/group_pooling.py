@@ -1,0 +1,39 @@
+"""Soft assignment of variables to groups ("attributes") for MSUT-Net's second spatial level
+(SPEC 2.4; DiffPool-style, Ying et al., NeurIPS 2018).
+
+``S = softmax(logits)`` (n, G) assigns each of n variables to G groups (rows sum to 1).
+``pool`` averages the variables of each group (``Ŝᵀ x`` with Ŝ the column-normalised S);
+``unpool`` gives every variable the assignment-weighted mix of its groups (``S x_g``), so a
+signal that is constant within hard-assigned groups survives pooling then unpooling. The
+regulariser ``||A - S Sᵀ||_F^2 / n^2 + mean row entropy of S`` ties the groups to the variable
+graph A and makes the assignments confident.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class SoftGroupPooling(nn.Module):
+    def __init__(self, n_nodes: int, n_groups: int):
+        super().__init__()
+        self.logits = nn.Parameter(0.01 * torch.randn(n_nodes, n_groups))
+
+    def assignments(self) -> torch.Tensor:
+        """S (n, G), each row a distribution over the groups."""
+        return torch.softmax(self.logits, dim=1)
+
+    def pool(self, x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+        """x (B, T, n, D) -> (B, T, G, D): the assignment-weighted mean of each group."""
+        weights = s / s.sum(dim=0, keepdim=True).clamp_min(1e-12)
+        return torch.einsum("ng,btnd->btgd", weights, x)
+
+    def unpool(self, x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+        """x (B, T, G, D) -> (B, T, n, D)."""
+        return torch.einsum("ng,btgd->btnd", s, x)
+
+    @staticmethod
+    def regularizer(s: torch.Tensor, adjacency: torch.Tensor) -> torch.Tensor:
+        link = (adjacency - s @ s.T).pow(2).sum() / s.shape[0] ** 2
+        entropy = -(s * torch.log(s.clamp_min(1e-12))).sum(dim=1).mean()
+        return link + entropy
