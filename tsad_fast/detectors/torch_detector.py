@@ -5,8 +5,9 @@ written once.
 ``fit(X, y=None)``: validate; prepare the training samples (``_prepare``: tensors with one row
 per sample, in time order); the last ``validation_size`` of them validate; build the network
 from the fitted data's shape (``_build_model``) and train it under a forked, seeded torch RNG
-(seeded weights and training-time sampling; the global RNG is untouched); train with Adam for up to ``epochs`` epochs in seeded shuffled batches, each
-epoch opened by ``_epoch_start`` (GBOC rebuilds its granular balls there), with a tqdm bar
+(seeded weights and training-time sampling; the global RNG is untouched): Adam for up to
+``epochs`` epochs in seeded shuffled batches, each epoch opened by ``_epoch_start`` (GBOC
+rebuilds its granular balls there), with a tqdm bar
 (``verbose=0`` hides it); stop early when the monitored validation loss has not improved for
 ``patience`` epochs and restore the best weights (``patience=None`` trains every epoch and
 keeps the last); then ``_after_training`` gives the training scores and the thresholder is
