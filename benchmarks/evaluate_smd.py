@@ -106,17 +106,18 @@ def baseline(name: str, train: np.ndarray, test: np.ndarray, window: int, seed: 
     return tuple(window_scores_to_points(s, window) for s in scores)
 
 
-def detector(name: str, seed: int, ucr: bool):
+def detector(name: str, seed: int, ucr: bool, threads):
+    common = dict(seed=seed, verbose=0, n_threads=threads)
     if name == "GBOC":
-        return GBOC(seed=seed, verbose=0)
+        return GBOC(**common)
     if name == "MSUTNet" or name in MSUT_ABLATIONS:
-        return MSUTNet(seed=seed, verbose=0, **MSUT_ABLATIONS.get(name, {}))
+        return MSUTNet(**common, **MSUT_ABLATIONS.get(name, {}))
     scan = dict(window=500, stride=50) if ucr else {}  # UCR training parts: 1,200-3,000 points
-    return SCAN(seed=seed, verbose=0, **scan, **ABLATIONS.get(name, {}))
+    return SCAN(**common, **scan, **ABLATIONS.get(name, {}))
 
 
 def evaluate(name: str, train: np.ndarray, test: np.ndarray, labels: np.ndarray, sliding: int,
-             seed: int, ucr: bool) -> dict:
+             seed: int, ucr: bool, threads) -> dict:
     peak_rss_reset()
     start = time.perf_counter()
     extra = {}
@@ -124,7 +125,7 @@ def evaluate(name: str, train: np.ndarray, test: np.ndarray, labels: np.ndarray,
         train_scores, scores = baseline(name, train, test, 100, seed)
         fit_seconds, score_seconds = time.perf_counter() - start, float("nan")
     else:
-        model = detector(name, seed, ucr).fit(train)
+        model = detector(name, seed, ucr, threads).fit(train)
         fit_seconds = time.perf_counter() - start
         start = time.perf_counter()
         scores = model.decision_function(test)
@@ -182,6 +183,8 @@ def main(argv=None) -> int:
     parser.add_argument("--ucr", action="store_true", help="the UCR series instead of SMD")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--out", type=Path, default=Path("tsad-fast-out/smd.md"))
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads per detector (default: the detector's choice)")
     args = parser.parse_args(argv)
     store = args.out.with_suffix(".json")
     results = json.loads(store.read_text()) if store.exists() else {}
@@ -192,7 +195,8 @@ def main(argv=None) -> int:
               f"slidingWindow {sliding}", flush=True)
         row = results.setdefault(name, {})
         for method in args.methods:
-            row[method] = evaluate(method, train, test, labels, sliding, args.seed, args.ucr)
+            row[method] = evaluate(method, train, test, labels, sliding, args.seed, args.ucr,
+                                   "auto" if args.threads is None else args.threads)
             store.write_text(json.dumps(results, indent=1))  # nothing lost if stopped
     methods = [m for m in METHODS if any(m in r for r in results.values())]
     text = (table(results, methods, ("VUS-PR", "VUS-ROC")) + "\n"

@@ -1,6 +1,8 @@
 """Where a SCAN training step spends its time: one step of the package's SCAN network on a
 batch of SMD-sized windows (T = 2500, C = 38), forward time per block (forward hooks),
-backward and optimizer time, and the operators torch's profiler ranks first.
+backward and optimizer time, the operators torch's profiler ranks first, and the soft k-means
+of the finest scale's original branch in torch against ten Lloyd steps on the package's
+``kmeans_assign`` (hard labels, float64, host) over the same points.
 
     python benchmarks/profile_scan.py [--d 64] [--batch 32] [--channels 38]
 """
@@ -11,9 +13,12 @@ import time
 from collections import defaultdict
 
 import tsad_fast  # noqa: F401  (first: the OpenMP wait policy before torch loads)
+import numpy as np
 import torch
 
+from tsad_fast.kernels import kmeans_assign
 from tsad_fast.nn import scan_objective
+from tsad_fast.nn.clustering import SoftKMeans
 from tsad_fast.nn.scan_network import SCANNetwork
 
 BLOCKS = {"revin+embedding": ("embed",), "neighborhood views": ("views",),
@@ -77,7 +82,39 @@ def main(argv=None) -> int:
     with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
         step()
     print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=8))
+    compare_kmeans(net, x)
     return 0
+
+
+def compare_kmeans(net, x) -> None:
+    """Soft k-means (torch, as trained) against Lloyd steps on ``kmeans_assign``, same points."""
+    captured = {}
+    kmeans = net.blocks[-1].kmeans["ori"]
+    hook = kmeans.register_forward_pre_hook(
+        lambda module, inputs: captured.setdefault("h", inputs[0]))
+    with torch.no_grad():
+        net(x)
+    hook.remove()
+    h = captured["h"].detach()
+    points = h.reshape(-1, h.shape[-1])
+    k = kmeans.centroids.shape[0]
+    fresh = SoftKMeans(k, points.shape[1])
+    fresh.centroids.copy_(kmeans.centroids)
+    fresh.started.fill_(True)
+    start = time.perf_counter()
+    fresh(h)
+    soft = time.perf_counter() - start
+    X = points.numpy().astype(np.float64)
+    centers = kmeans.centroids.numpy().astype(np.float64)
+    start = time.perf_counter()
+    for _ in range(fresh.iterations):
+        labels = kmeans_assign(X, centers)
+        centers = np.stack([X[labels == j].mean(axis=0) if np.any(labels == j) else centers[j]
+                            for j in range(k)])
+    hard = time.perf_counter() - start
+    print(f"finest scale's soft k-means over {points.shape[0]} x {points.shape[1]} points, "
+          f"K = {k}: torch (soft, up to {fresh.iterations} steps) {soft:.3f} s; "
+          f"{fresh.iterations} Lloyd steps on kmeans_assign (hard, float64) {hard:.3f} s")
 
 
 if __name__ == "__main__":
