@@ -308,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("graph", help="heat map of a saved MSUTNet's learned variable graph")
     g.add_argument("model", help="a file written by MSUTNet.save")
     g.add_argument("--out", default="msut_graph.png", help="PNG to write")
+    a = sub.add_parser("accelerate", help="run an unmodified Python script with TSB-AD's "
+                       "get_metrics and the reference SPOT classes swapped for tsad_fast's")
+    a.add_argument("script", help="the script to run")
+    a.add_argument("script_args", nargs=argparse.REMAINDER, help="its arguments")
     e = sub.add_parser("evaluate", help="TSB-AD's nine metrics (VUS-PR, VUS-ROC, F1s, ...)")
     e.add_argument("scores", help="anomaly scores, one per timestamp: .npy, or one-column .csv "
                    "or .txt with an optional header row")
@@ -329,6 +333,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _cmd_evaluate(args)
         if args.command == "graph":
             return _cmd_graph(args)
+        if args.command == "accelerate":
+            from tsad_fast.compat.accelerate import run_script
+
+            run_script(args.script, args.script_args)
+            return 0
         if args.command == "demo":
             from tsad_fast.demo import run_demo
 

@@ -224,3 +224,15 @@ def test_anomaly_types_separate_the_kinds(tmp_path):
     model.save(tmp_path / "moon.pt")
     np.testing.assert_array_equal(Moon.load(tmp_path / "moon.pt").type_centers_,
                                   model.type_centers_)
+
+
+def test_run_moon_adapter_matches_the_detector(capsys):
+    from tsad_fast.compat.tsb_ad import run_Moon
+
+    X, y = labelled(900, 8, 0)
+    scores = run_Moon(X[:600], y[:600], X[600:], **{**SMALL, "epochs": 1})
+    expected = Moon(**{**SMALL, "epochs": 1}).fit(X[:600], y[:600]).decision_function(X[600:])
+    np.testing.assert_array_equal(scores, expected)
+    assert scores.shape == (300,) and capsys.readouterr().err.startswith("run_Moon: ")
+    with pytest.raises(ValueError, match="y"):
+        run_Moon(X[:600], np.zeros(600), X[600:], **SMALL)  # labels with no anomaly

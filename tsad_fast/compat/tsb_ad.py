@@ -14,13 +14,15 @@ from typing import Callable
 
 import numpy as np
 
+from tsad_fast.compat.accelerate import accelerate  # noqa: F401  (tsb_ad.accelerate())
+
 
 def _fit_and_score(cls, data_train, data_test, hp: dict,
-                   details: Callable = lambda model: "") -> np.ndarray:
+                   details: Callable = lambda model: "", label_train=None) -> np.ndarray:
     hp.setdefault("verbose", 0)
     model = cls(**hp)
     start = time.perf_counter()
-    model.fit(data_train)
+    model.fit(data_train, label_train)
     fitted = time.perf_counter()
     scores = model.decision_function(data_test).ravel()
     print(f"run_{cls.__name__}: {len(model.history_)} of {model.epochs} epochs{details(model)}; "
@@ -56,3 +58,12 @@ def run_MSUTNet(data_train, data_test, window: int = 100, **hp) -> np.ndarray:
     from tsad_fast.detectors import MSUTNet
 
     return _fit_and_score(MSUTNet, data_train, data_test, dict(window=window, **hp))
+
+
+def run_Moon(data_train, label_train, data_test, **hp) -> np.ndarray:
+    """Fit the supervised :class:`tsad_fast.Moon` on ``data_train`` (n_train, c) with its 0/1
+    labels ``label_train`` (n_train,) and score ``data_test`` (n_test, c); returns (n_test,)
+    float64, P(anomaly) per timestamp. Moon's parameters pass through ``hp``."""
+    from tsad_fast.detectors import Moon
+
+    return _fit_and_score(Moon, data_train, data_test, dict(hp), label_train=label_train)
