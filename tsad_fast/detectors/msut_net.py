@@ -25,14 +25,13 @@ import numpy as np
 
 from tsad_fast._validation import check_int, check_real
 from tsad_fast.detectors.base import to_numpy
-from tsad_fast.detectors.torch_detector import TorchDetector
-from tsad_fast.scaling import Standardizer
-from tsad_fast.windows import sliding_windows, tumbling_windows, untumble
+from tsad_fast.detectors.window_detector import WindowDetector
+from tsad_fast.windows import tumbling_windows, untumble
 
 _IQR_FLOOR = 1e-6  # a channel reconstructed equally well everywhere still gets a finite scale
 
 
-class MSUTNet(TorchDetector):
+class MSUTNet(WindowDetector):
     """MSUT-Net reconstruction detector (PyOD/TSB-AD contract, see :mod:`.base`).
 
     Parameters
@@ -109,19 +108,6 @@ class MSUTNet(TorchDetector):
         return self.n_groups if self.n_groups is not None else -(-self.n_features_in_ // 4)
 
     # --- the template's hooks ------------------------------------------------------------------
-    def _prepare(self, X, y):
-        if X.shape[0] < self.window + self.stride:
-            raise ValueError(f"X has {X.shape[0]} rows: window={self.window} and stride="
-                             f"{self.stride} give fewer than 2 training windows (at least "
-                             f"{self.window + self.stride} rows are needed)")
-        self.scaler_ = Standardizer.fit(X)
-        return [sliding_windows(self._standardized(X), self.window, self.stride)]
-
-    def _standardized(self, X: np.ndarray):
-        import torch
-
-        return torch.from_numpy(np.ascontiguousarray(self.scaler_.transform(X), np.float32))
-
     def _build_model(self):
         from tsad_fast.nn.msut_network import MSUTNetwork
 
@@ -172,15 +158,12 @@ class MSUTNet(TorchDetector):
 
     # --- persistence ---------------------------------------------------------------------------
     def _state(self) -> Dict[str, Any]:
-        return {**self._common_state(), "scaler_mean": self.scaler_.mean,
-                "scaler_std": self.scaler_.std, "error_median": self.error_median_,
+        return {**super()._state(), "error_median": self.error_median_,
                 "error_scale": self.error_scale_, "graph": self.graph_, "groups": self.groups_}
 
     def _restore(self, state: Dict[str, Any]) -> None:
-        self.n_features_in_ = int(state["n_features_in"])
-        self.scaler_ = Standardizer(to_numpy(state["scaler_mean"]), to_numpy(state["scaler_std"]))
+        super()._restore(state)
         self.error_median_ = to_numpy(state["error_median"])
         self.error_scale_ = to_numpy(state["error_scale"])
         self.graph_ = to_numpy(state["graph"])
         self.groups_ = to_numpy(state["groups"])
-        self._restore_common(state)

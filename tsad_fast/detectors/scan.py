@@ -12,19 +12,15 @@ loop, early stopping, thresholds and persistence are the template's (:mod:`.torc
 """
 from __future__ import annotations
 
-from typing import Any, Dict
-
 import numpy as np
 
 from tsad_fast._validation import check_int, check_real
-from tsad_fast.detectors.base import to_numpy
-from tsad_fast.detectors.torch_detector import TorchDetector
-from tsad_fast.scaling import Standardizer
+from tsad_fast.detectors.window_detector import WindowDetector
 from tsad_fast.thresholds import SPOTThreshold
-from tsad_fast.windows import sliding_windows, tumbling_windows, untumble
+from tsad_fast.windows import tumbling_windows, untumble
 
 
-class SCAN(TorchDetector):
+class SCAN(WindowDetector):
     """SCAN detector (PyOD/TSB-AD contract, see :mod:`.base`).
 
     Parameters
@@ -111,19 +107,6 @@ class SCAN(TorchDetector):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
     # --- the template's hooks ------------------------------------------------------------------
-    def _prepare(self, X, y):
-        if X.shape[0] < self.window + self.stride:
-            raise ValueError(f"X has {X.shape[0]} rows: window={self.window} and stride="
-                             f"{self.stride} give fewer than 2 training windows (at least "
-                             f"{self.window + self.stride} rows are needed; lower window)")
-        self.scaler_ = Standardizer.fit(X)
-        return [sliding_windows(self._standardized(X), self.window, self.stride)]
-
-    def _standardized(self, X: np.ndarray):
-        import torch
-
-        return torch.from_numpy(np.ascontiguousarray(self.scaler_.transform(X), np.float32))
-
     def _build_model(self):
         from tsad_fast.nn.scan_network import SCANNetwork
 
@@ -154,13 +137,3 @@ class SCAN(TorchDetector):
 
         scores = self._infer(score, torch.from_numpy(windows))
         return untumble(scores.double().numpy(), n)
-
-    # --- persistence ---------------------------------------------------------------------------
-    def _state(self) -> Dict[str, Any]:
-        return {**self._common_state(), "scaler_mean": self.scaler_.mean,
-                "scaler_std": self.scaler_.std}
-
-    def _restore(self, state: Dict[str, Any]) -> None:
-        self.n_features_in_ = int(state["n_features_in"])
-        self.scaler_ = Standardizer(to_numpy(state["scaler_mean"]), to_numpy(state["scaler_std"]))
-        self._restore_common(state)
