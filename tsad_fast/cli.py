@@ -9,6 +9,9 @@
                                    TSB-AD's nine metrics for a score file against a label file
     tsad-fast graph MODEL [--out PNG]
                                    heat map of a saved MSUTNet's learned variable graph
+    tsad-fast bench DATA... --detectors gboc,pca --out results.parquet [--workers N |
+                    --scheduler ADDRESS] [--resume] [--timeout S] [--set DETECTOR.PARAM=VALUE]
+                                   a detector x series grid on Dask (tsad_fast.bench)
 """
 from __future__ import annotations
 
@@ -266,6 +269,44 @@ def _cmd_spot(args) -> int:
     return 0
 
 
+def _bench_detectors(names: str, settings: List[str]) -> List[dict]:
+    """The detector dicts of ``--detectors a,b`` with the ``--set a.param=value`` parameters
+    (values read as JSON where they parse, else as strings)."""
+    import json
+
+    detectors = {name: {"detector": name, "params": {}}
+                 for name in (n.strip().lower() for n in names.split(",")) if name}
+    for setting in settings:
+        target, _, value = setting.partition("=")
+        name, _, param = target.partition(".")
+        if not _ or not param or name.lower() not in detectors:
+            raise ValueError(f"--set {setting!r}: expected DETECTOR.PARAM=VALUE with DETECTOR "
+                             f"one of --detectors ({', '.join(detectors)})")
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            parsed = value
+        detectors[name.lower()]["params"][param] = parsed
+    return list(detectors.values())
+
+
+def _cmd_bench(args) -> int:
+    from tsad_fast._optional import require
+
+    require("distributed", "bench", "tsad-fast bench")
+    from tsad_fast.bench import run_bench
+
+    frame = run_bench(args.data, _bench_detectors(args.detectors, args.set), args.out,
+                      scheduler=args.scheduler, workers=args.workers, threads=args.threads,
+                      resume=args.resume, timeout=args.timeout, protocol=args.protocol,
+                      seed=args.seed, explain=args.explain, coalitions=args.coalitions,
+                      progress=not args.quiet, plot=args.plot)
+    run, wall = frame.attrs["n_run"], frame.attrs["wall_seconds"]
+    rate = f" ({60 * run / wall:.1f} tasks/min)" if wall > 0 else ""
+    print(f"{run} task(s) run in {wall:.1f} s{rate}; {len(frame)} row(s) in {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``tsad-fast``; its help is plain text (no reStructuredText markup)."""
     parser = argparse.ArgumentParser(prog="tsad-fast", description="Time-series anomaly "
@@ -312,6 +353,34 @@ def build_parser() -> argparse.ArgumentParser:
                        "get_metrics and the reference SPOT classes swapped for tsad_fast's")
     a.add_argument("script", help="the script to run")
     a.add_argument("script_args", nargs=argparse.REMAINDER, help="its arguments")
+    b = sub.add_parser("bench", help="a detector x series grid on Dask: metrics, time and "
+                       "memory per task, resumable (needs the bench extra)")
+    b.add_argument("data", nargs="+", help="TSB-AD .csv, SMD .npz or UCR .txt files, or "
+                   "directories of them")
+    b.add_argument("--detectors", required=True, help="comma-separated: gboc, scan, msutnet, "
+                   "moon, iforest, pca, knn")
+    b.add_argument("--out", required=True, help="results file, .parquet or .csv")
+    where = b.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. "
+                       "tcp://host:8786 (default: a local cluster)")
+    where.add_argument("--workers", type=int, help="worker processes of the local cluster "
+                       "(default: the usable cores)")
+    b.add_argument("--threads", type=int, help="threads per task (default: the cores shared "
+                   "among the local workers; 1 on a remote cluster)")
+    b.add_argument("--resume", action="store_true", help="complete an existing --out, "
+                   "skipping the tasks already in it")
+    b.add_argument("--timeout", type=float, metavar="S", help="kill a task after S seconds "
+                   "and record it as a timeout")
+    b.add_argument("--protocol", default="train-test", choices=("train-test", "moon-paper",
+                                                                "split60"))
+    b.add_argument("--set", action="append", default=[], metavar="DETECTOR.PARAM=VALUE",
+                   help="a detector parameter (repeatable; VALUE read as JSON, else text)")
+    b.add_argument("--seed", type=int, default=2024)
+    b.add_argument("--explain", type=int, default=0, help="true positives explained per task "
+                   "(Moon's interpretation metrics; default 0)")
+    b.add_argument("--coalitions", type=int, default=256)
+    b.add_argument("--no-plot", dest="plot", action="store_false")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
     e = sub.add_parser("evaluate", help="TSB-AD's nine metrics (VUS-PR, VUS-ROC, F1s, ...)")
     e.add_argument("scores", help="anomaly scores, one per timestamp: .npy, or one-column .csv "
                    "or .txt with an optional header row")
@@ -333,6 +402,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _cmd_evaluate(args)
         if args.command == "graph":
             return _cmd_graph(args)
+        if args.command == "bench":
+            return _cmd_bench(args)
         if args.command == "accelerate":
             from tsad_fast.compat.accelerate import run_script
 

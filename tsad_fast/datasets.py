@@ -159,9 +159,11 @@ def load_smd(root: Union[str, Path], machine: str) -> LabelledSeries:
 _TSBAD_NAME = re.compile(r"_tr_(\d+)_1st_(\d+)\.csv$")
 
 
-def load_tsbad_csv(path: Union[str, Path]) -> LabelledSeries:
+def load_tsbad_csv(path: Union[str, Path], whole: bool = False) -> LabelledSeries:
     """A TSB-AD CSV (feature columns, then ``Label``); the training part is the first
-    ``tr_N`` rows named in the file name (the rest is ``test``; TSB-AD scores the whole series)."""
+    ``tr_N`` rows named in the file name. ``test`` is the rest, or with ``whole=True`` every row
+    with every label (TSB-AD's protocol: fit on the first ``tr_N`` rows, score the whole
+    series)."""
     path = Path(path)
     match = _TSBAD_NAME.search(path.name)
     if match is None:
@@ -176,4 +178,5 @@ def load_tsbad_csv(path: Union[str, Path]) -> LabelledSeries:
     if not 0 < train_end < values.shape[0]:
         raise ValueError(f"{path.name}: tr_{train_end} does not fit {values.shape[0]} rows")
     data, labels = values[:, :-1], values[:, -1]
-    return _checked(path.stem, data[:train_end], data[train_end:], labels[train_end:], None)
+    first = 0 if whole else train_end
+    return _checked(path.stem, data[:train_end], data[first:], labels[first:], None)

@@ -8,10 +8,12 @@ for _module in ("torch", "sklearn", "tqdm"):
                               "without it)")
 
 from tsad_fast.detectors.base import BaseDetector, NotFittedError
+from tsad_fast.detectors.baselines import KNN, PCA, IForest
 from tsad_fast.detectors.gboc import GBOC
 from tsad_fast.detectors.moon import Moon
 from tsad_fast.detectors.msut_net import MSUTNet
 from tsad_fast.detectors.scan import SCAN
 from tsad_fast.detectors.torch_detector import TorchDetector
 
-__all__ = ["BaseDetector", "TorchDetector", "NotFittedError", "GBOC", "Moon", "SCAN", "MSUTNet"]
+__all__ = ["BaseDetector", "TorchDetector", "NotFittedError", "GBOC", "Moon", "SCAN", "MSUTNet",
+           "IForest", "PCA", "KNN"]

@@ -1,0 +1,108 @@
+"""The detectors of a benchmark grid: names, parameters, and how a worker builds one.
+
+A grid's detector is a :class:`DetectorSpec`: a ``label`` (its name in the results), the
+detector (a registered name, see ``REGISTRY``, or any picklable callable returning an object
+with ``fit`` / ``decision_function`` and, for the SPOT predictions, ``decision_scores_``) and
+its constructor ``params``. Strings like ``"gboc"`` and dicts ``{"label": ..., "detector": ...,
+"params": {...}}`` convert to specs (:func:`as_spec`).
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Mapping, Union
+
+# name -> ("module:Class", supervised)
+REGISTRY: Dict[str, tuple] = {
+    "gboc": ("tsad_fast.detectors:GBOC", False),
+    "scan": ("tsad_fast.detectors:SCAN", False),
+    "msutnet": ("tsad_fast.detectors:MSUTNet", False),
+    "moon": ("tsad_fast.detectors:Moon", True),
+    "iforest": ("tsad_fast.detectors:IForest", False),
+    "pca": ("tsad_fast.detectors:PCA", False),
+    "knn": ("tsad_fast.detectors:KNN", False),
+}
+
+
+@dataclass(frozen=True)
+class DetectorSpec:
+    """``label`` (results name), ``detector`` (registered name or callable), ``params``
+    (constructor keywords, JSON-serialisable for a registered name), ``supervised`` (fit
+    takes the fit part's labels; a registered name knows, a callable says)."""
+
+    label: str
+    detector: Union[str, Callable[..., Any]]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    supervised: bool = False
+
+    def params_json(self) -> str:
+        """The parameters as canonical JSON (sorted keys; callables by their repr)."""
+        return json.dumps(dict(self.params), sort_keys=True, default=repr)
+
+
+def as_spec(value: Union[str, Mapping[str, Any], DetectorSpec]) -> DetectorSpec:
+    """A :class:`DetectorSpec` from a registered name, a dict with ``detector`` (and optional
+    ``label``, ``params``, ``supervised``) or a spec."""
+    if isinstance(value, DetectorSpec):
+        return value
+    if isinstance(value, str):
+        value = {"detector": value}
+    if not isinstance(value, Mapping) or "detector" not in value:
+        raise TypeError(f"detectors: expected a name, a dict with 'detector' or a DetectorSpec, "
+                        f"got {value!r}")
+    unknown = set(value) - {"label", "detector", "params", "supervised"}
+    if unknown:
+        raise ValueError(f"detectors: unknown key(s) {sorted(unknown)} in {dict(value)!r}")
+    detector = value["detector"]
+    params = dict(value.get("params") or {})
+    if isinstance(detector, str):
+        name = detector.lower()
+        if name not in REGISTRY:
+            raise ValueError(f"detectors: unknown detector {detector!r}; registered: "
+                             f"{', '.join(REGISTRY)} (or pass a callable)")
+        json.dumps(params)  # a TypeError here names what is not serialisable
+        return DetectorSpec(str(value.get("label", name)), name, params, REGISTRY[name][1])
+    if not callable(detector):
+        raise TypeError(f"detectors: 'detector' must be a registered name or a callable, got "
+                        f"{detector!r}")
+    label = value.get("label", getattr(detector, "__name__", None))
+    if not label:
+        raise ValueError(f"detectors: give a 'label' for {detector!r}")
+    return DetectorSpec(str(label), detector, params, bool(value.get("supervised", False)))
+
+
+def _factory(spec: DetectorSpec) -> Callable[..., Any]:
+    if callable(spec.detector):
+        return spec.detector
+    module, name = REGISTRY[spec.detector][0].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def preload(spec: DetectorSpec) -> None:
+    """Import the detector's modules (torch, scikit-learn), so forked task processes start with
+    them loaded."""
+    _factory(spec)
+
+
+def build(spec: DetectorSpec, seed: int, threads: int):
+    """The detector of ``spec``: its params, plus ``seed``, ``verbose=0`` and the torch/BLAS
+    thread count where the constructor takes them and ``params`` leave them unset.
+
+    The thread count is ``threads`` (the task's share of the worker's cores), or fewer where the
+    detector's own choice is smaller (GBOC's LSTM runs one thread).
+    """
+    factory = _factory(spec)
+    try:
+        accepted = inspect.signature(factory).parameters
+    except (TypeError, ValueError):  # a builtin or C callable: nothing is added
+        accepted = {}
+    params = dict(spec.params)
+    auto = getattr(factory, "_auto_threads", None)
+    defaults = {"seed": seed, "verbose": 0,
+                "n_threads": threads if auto is None else min(auto, threads)}
+    for key, value in defaults.items():
+        if key in accepted and key not in params:
+            params[key] = value
+    return factory(**params)

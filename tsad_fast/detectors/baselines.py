@@ -1,0 +1,261 @@
+"""Classical baselines on sliding windows, with the detectors' contract (:mod:`.base`).
+
+Each z-normalises the series with the training statistics, flattens every window of ``window``
+rows into one row of ``window * c`` values (float32), scores the windows and spreads the window
+scores to timestamps the TSB-AD way (:func:`~tsad_fast.windows.window_scores_to_points`):
+
+* :class:`IForest`: isolation forest (scikit-learn fits it); the score is the forest's anomaly
+  score ``2 ** (-E[path length] / c(max_samples))``, i.e. scikit-learn's negated
+  ``score_samples``;
+* :class:`PCA`: mean squared error of the reconstruction from the principal components that
+  keep ``n_components`` of the variance (a fraction) or that many components (an int);
+* :class:`KNN`: mean Euclidean distance to the ``n_neighbors`` nearest training windows (a
+  training window's distance to itself is left out of its own score).
+
+The learned state is plain arrays (the forest's nodes, the components, the training windows),
+so ``save``/``load`` go through the weights-only file of every detector and a loaded detector
+scores exactly as the fitted one: scoring always runs on those arrays.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import numpy as np
+
+from tsad_fast._threads import usable_cores
+from tsad_fast._validation import as_series, check_int, check_real
+from tsad_fast.detectors.base import BaseDetector, to_numpy
+from tsad_fast.scaling import Standardizer
+from tsad_fast.windows import sliding_windows, window_scores_to_points
+
+
+class WindowBaseline(BaseDetector):
+    """Template: subclasses implement ``_fit_windows`` (training window scores), ``_score_windows``,
+    ``_model_state`` and ``_restore_model`` on flattened windows (n_windows, window * c)."""
+
+    def _check_params(self) -> None:
+        check_int(self.window, "window", 1)
+        if self.n_threads != "auto":
+            check_int(self.n_threads, "n_threads", 1)
+
+    def _threads(self) -> int:
+        return usable_cores() if self.n_threads == "auto" else int(self.n_threads)
+
+    def _flat_windows(self, X: np.ndarray) -> np.ndarray:
+        """(n - window + 1, window * c) float32: window i covers X[i:i + window], z-normalised."""
+        if X.shape[0] < self.window:
+            raise ValueError(f"X has {X.shape[0]} rows, fewer than window={self.window}")
+        view = sliding_windows(self.scaler_.transform(X), self.window)
+        return np.ascontiguousarray(view.reshape(view.shape[0], -1), dtype=np.float32)
+
+    def fit(self, X, y=None):
+        """Learn from X (n, c), n >= window + 1 (at least two windows); ``y`` is ignored."""
+        from threadpoolctl import threadpool_limits
+
+        self._check_params()
+        X = as_series(X, "X")
+        if X.shape[0] < self.window + 1:
+            raise ValueError(f"X has {X.shape[0]} rows: window={self.window} needs at least "
+                             f"{self.window + 1} for two training windows")
+        self.n_features_in_ = X.shape[1]
+        self.scaler_ = Standardizer.fit(X)
+        with threadpool_limits(self._threads()):
+            window_scores = self._fit_windows(self._flat_windows(X))
+        self.decision_scores_ = window_scores_to_points(window_scores, self.window)
+        self._set_threshold(self.decision_scores_)
+        return self
+
+    def _score(self, X: np.ndarray) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(self._threads()):
+            return window_scores_to_points(self._score_windows(self._flat_windows(X)),
+                                           self.window)
+
+    def _state(self) -> Dict[str, Any]:
+        return {"n_features_in": self.n_features_in_, "decision_scores": self.decision_scores_,
+                "scaler_mean": self.scaler_.mean, "scaler_std": self.scaler_.std,
+                **self._model_state()}
+
+    def _restore(self, state: Dict[str, Any]) -> None:
+        state = to_numpy(state)
+        self.n_features_in_ = int(state["n_features_in"])
+        self.decision_scores_ = state["decision_scores"]
+        self.scaler_ = Standardizer(state["scaler_mean"], state["scaler_std"])
+        self._restore_model(state)
+
+
+def average_path_length(n_samples: np.ndarray) -> np.ndarray:
+    """c(n), the mean path length of an unsuccessful binary-search-tree search among n points
+    (Liu et al., 2008): 0 for n <= 1, 1 for n = 2, else 2 (ln(n - 1) + Euler's gamma) -
+    2 (n - 1) / n."""
+    n = np.asarray(n_samples, dtype=np.float64)
+    out = np.where(n == 2, 1.0, 0.0)
+    big = n > 2
+    out[big] = 2.0 * (np.log(n[big] - 1.0) + np.euler_gamma) - 2.0 * (n[big] - 1.0) / n[big]
+    return out
+
+
+class IForest(WindowBaseline):
+    """Isolation forest on sliding windows.
+
+    Parameters: ``window`` (rows per window), ``n_estimators`` (trees), ``max_samples``
+    (windows per tree: an int, a fraction, or ``"auto"`` = min(256, n_windows)), ``threshold``
+    (see :class:`~tsad_fast.detectors.GBOC`), ``seed``, ``n_threads`` (fitting and BLAS threads;
+    ``"auto"``: every usable core).
+
+    Attributes after ``fit`` besides the contract's: the forest as padded node arrays
+    (n_estimators, max_nodes): ``left_``, ``right_`` (child indices, -1 at a leaf),
+    ``feature_`` (window column tested), ``split_`` (go left when value <= split) and
+    ``leaf_depth_`` (a leaf's depth plus c(its training windows)); ``max_samples_``.
+    """
+
+    def __init__(self, window: int = 100, n_estimators: int = 200, max_samples="auto",
+                 threshold="3sigma", seed: int = 2024, n_threads="auto"):
+        self.window = window
+        self.n_estimators = n_estimators
+        self.max_samples = max_samples
+        self.threshold = threshold
+        self.seed = seed
+        self.n_threads = n_threads
+
+    def _fit_windows(self, windows: np.ndarray) -> np.ndarray:
+        from sklearn.ensemble import IsolationForest
+
+        check_int(self.n_estimators, "n_estimators", 1)
+        forest = IsolationForest(n_estimators=self.n_estimators, max_samples=self.max_samples,
+                                 random_state=self.seed, n_jobs=self._threads()).fit(windows)
+        self.max_samples_ = int(forest.max_samples_)
+        trees = [estimator.tree_ for estimator in forest.estimators_]
+        width = max(tree.node_count for tree in trees)
+        shape = (len(trees), width)
+        self.left_ = np.full(shape, -1, dtype=np.int64)
+        self.right_ = np.full(shape, -1, dtype=np.int64)
+        self.feature_ = np.zeros(shape, dtype=np.int64)
+        self.split_ = np.zeros(shape, dtype=np.float64)
+        self.leaf_depth_ = np.zeros(shape, dtype=np.float64)
+        for t, tree in enumerate(trees):  # every tree sees every column (max_features=1.0)
+            m = tree.node_count
+            left, right = tree.children_left, tree.children_right
+            internal = left >= 0
+            self.left_[t, :m], self.right_[t, :m] = left, right
+            self.feature_[t, :m] = np.where(internal, tree.feature, 0)
+            self.split_[t, :m] = tree.threshold
+            depth = np.zeros(m)
+            for node in range(m):  # children always follow their parent in the node order
+                if internal[node]:
+                    depth[left[node]] = depth[right[node]] = depth[node] + 1
+            self.leaf_depth_[t, :m] = depth + average_path_length(tree.n_node_samples)
+        return self._score_windows(windows)
+
+    def _score_windows(self, windows: np.ndarray, chunk: int = 65536) -> np.ndarray:
+        """Anomaly score in (0, 1] per window: 2 ** (-mean leaf depth / c(max_samples))."""
+        total = np.zeros(windows.shape[0])
+        for start in range(0, windows.shape[0], chunk):
+            block = windows[start:start + chunk]
+            rows = np.arange(block.shape[0])
+            for t in range(self.left_.shape[0]):
+                node = np.zeros(block.shape[0], dtype=np.int64)
+                active = rows if self.left_[t, 0] >= 0 else rows[:0]  # else a lone leaf
+                while active.size:
+                    at = node[active]
+                    go_left = block[active, self.feature_[t, at]] <= self.split_[t, at]
+                    node[active] = np.where(go_left, self.left_[t, at], self.right_[t, at])
+                    active = active[self.left_[t, node[active]] >= 0]
+                total[start:start + chunk] += self.leaf_depth_[t, node]
+        mean_depth = total / self.left_.shape[0]
+        return 2.0 ** (-mean_depth / average_path_length(np.array([self.max_samples_]))[0])
+
+    def _model_state(self) -> Dict[str, Any]:
+        return {"left": self.left_, "right": self.right_, "feature": self.feature_,
+                "split": self.split_, "leaf_depth": self.leaf_depth_,
+                "max_samples": self.max_samples_}
+
+    def _restore_model(self, state: Dict[str, Any]) -> None:
+        self.left_, self.right_ = state["left"], state["right"]
+        self.feature_, self.split_ = state["feature"], state["split"]
+        self.leaf_depth_, self.max_samples_ = state["leaf_depth"], int(state["max_samples"])
+
+
+class PCA(WindowBaseline):
+    """Reconstruction error from principal components of the training windows.
+
+    Parameters: ``window``, ``n_components`` (a fraction in (0, 1): keep the components that
+    explain that share of the variance; an int: that many), ``threshold``, ``seed`` (the SVD
+    solver's), ``n_threads`` (BLAS threads).
+
+    Attributes after ``fit``: ``mean_`` (window * c,), ``components_`` (k, window * c).
+    """
+
+    def __init__(self, window: int = 100, n_components=0.95, threshold="3sigma",
+                 seed: int = 2024, n_threads="auto"):
+        self.window = window
+        self.n_components = n_components
+        self.threshold = threshold
+        self.seed = seed
+        self.n_threads = n_threads
+
+    def _fit_windows(self, windows: np.ndarray) -> np.ndarray:
+        from sklearn.decomposition import PCA as SklearnPCA
+
+        if isinstance(self.n_components, (int, np.integer)) and not isinstance(
+                self.n_components, bool):
+            check_int(self.n_components, "n_components", 1)
+        else:
+            check_real(self.n_components, "n_components", 0.0, 1.0, low_open=True,
+                       high_open=True)
+        model = SklearnPCA(n_components=self.n_components, random_state=self.seed).fit(windows)
+        self.mean_, self.components_ = model.mean_, model.components_
+        return self._score_windows(windows)
+
+    def _score_windows(self, windows: np.ndarray) -> np.ndarray:
+        """Mean squared reconstruction error per window."""
+        centred = windows - self.mean_
+        residual = centred - (centred @ self.components_.T) @ self.components_
+        return np.mean(residual.astype(np.float64) ** 2, axis=1)
+
+    def _model_state(self) -> Dict[str, Any]:
+        return {"mean": self.mean_, "components": self.components_}
+
+    def _restore_model(self, state: Dict[str, Any]) -> None:
+        self.mean_, self.components_ = state["mean"], state["components"]
+
+
+class KNN(WindowBaseline):
+    """Mean distance to the nearest training windows (exact, brute force).
+
+    Parameters: ``window``, ``n_neighbors``, ``threshold``, ``n_threads`` (BLAS and search
+    threads). Attributes after ``fit``: ``train_windows_`` (n_windows, window * c) float32.
+    """
+
+    def __init__(self, window: int = 100, n_neighbors: int = 5, threshold="3sigma",
+                 n_threads="auto"):
+        self.window = window
+        self.n_neighbors = n_neighbors
+        self.threshold = threshold
+        self.n_threads = n_threads
+
+    def _index(self):
+        from sklearn.neighbors import NearestNeighbors
+
+        return NearestNeighbors(algorithm="brute", n_jobs=self._threads()).fit(
+            self.train_windows_)
+
+    def _fit_windows(self, windows: np.ndarray) -> np.ndarray:
+        check_int(self.n_neighbors, "n_neighbors", 1)
+        if windows.shape[0] <= self.n_neighbors:
+            raise ValueError(f"n_neighbors={self.n_neighbors} needs more than that many "
+                             f"training windows, X gives {windows.shape[0]}")
+        self.train_windows_ = windows
+        # the nearest neighbour of a training window is itself (distance 0): left out
+        distances = self._index().kneighbors(windows, n_neighbors=self.n_neighbors + 1)[0]
+        return distances[:, 1:].mean(axis=1)
+
+    def _score_windows(self, windows: np.ndarray) -> np.ndarray:
+        return self._index().kneighbors(windows, n_neighbors=self.n_neighbors)[0].mean(axis=1)
+
+    def _model_state(self) -> Dict[str, Any]:
+        return {"train_windows": self.train_windows_}
+
+    def _restore_model(self, state: Dict[str, Any]) -> None:
+        self.train_windows_ = state["train_windows"]
