@@ -22,7 +22,7 @@ python -c "import scikit_build_core, pybind11" >/dev/null 2>&1 ||
 # models are tested with. Only installed when an extra needs it and no torch is importable (a
 # user's own torch stays).
 case ",$extras," in
-  *,torch,*|*,test,*|*,demo,*)
+  *,torch,*|*,test,*|*,demo,*|*,bench,*)
     python -c "import torch" >/dev/null 2>&1 || pipq "torch==${TSAD_FAST_TORCH:-2.13.0}" ;;
 esac
 spec="."

@@ -10,16 +10,16 @@ BLOCK = textwrap.dedent("""
 
     class Block:
         def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in {"torch", "sklearn", "tqdm", "matplotlib"}:
+            if name.split(".")[0] in BLOCKED:
                 raise ImportError(f"No module named {name!r} (blocked by the test)")
 
     sys.meta_path.insert(0, Block())
 """)
 
 
-def run(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", BLOCK + textwrap.dedent(code)],
-                          capture_output=True, text=True)
+def run(code: str, blocked=("torch", "sklearn", "tqdm", "matplotlib")):
+    return subprocess.run([sys.executable, "-c", f"BLOCKED = {set(blocked)!r}" + BLOCK
+                           + textwrap.dedent(code)], capture_output=True, text=True)
 
 
 def test_core_runs_without_the_extras():
@@ -56,3 +56,13 @@ def test_plots_name_the_plot_extra():
     assert result.returncode == 2  # a clean CLI error, no traceback
     assert result.stderr.startswith("tsad-fast: error:")
     assert 'pip install "tsad-fast[plot]"' in result.stderr
+
+
+def test_bench_names_the_bench_extra(tmp_path):
+    result = run(f"""
+        from tsad_fast.cli import main
+        sys.exit(main(["bench", {str(tmp_path)!r}, "--detectors", "pca", "--out", "r.parquet"]))
+    """, blocked=("distributed", "dask"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("tsad-fast: error:")
+    assert 'pip install "tsad-fast[bench]"' in result.stderr

@@ -296,14 +296,11 @@ def _cmd_bench(args) -> int:
     require("distributed", "bench", "tsad-fast bench")
     from tsad_fast.bench import run_bench
 
-    frame = run_bench(args.data, _bench_detectors(args.detectors, args.set), args.out,
-                      scheduler=args.scheduler, workers=args.workers, threads=args.threads,
-                      resume=args.resume, timeout=args.timeout, protocol=args.protocol,
-                      seed=args.seed, explain=args.explain, coalitions=args.coalitions,
-                      progress=not args.quiet, plot=args.plot)
-    run, wall = frame.attrs["n_run"], frame.attrs["wall_seconds"]
-    rate = f" ({60 * run / wall:.1f} tasks/min)" if wall > 0 else ""
-    print(f"{run} task(s) run in {wall:.1f} s{rate}; {len(frame)} row(s) in {args.out}")
+    run_bench(args.data, _bench_detectors(args.detectors, args.set), args.out,
+              scheduler=args.scheduler, workers=args.workers, threads=args.threads,
+              resume=args.resume, timeout=args.timeout, protocol=args.protocol, seed=args.seed,
+              explain=args.explain, coalitions=args.coalitions, progress=not args.quiet,
+              plot=args.plot)
     return 0
 
 

@@ -29,8 +29,9 @@ REGISTRY: Dict[str, tuple] = {
 @dataclass(frozen=True)
 class DetectorSpec:
     """``label`` (results name), ``detector`` (registered name or callable), ``params``
-    (constructor keywords, JSON-serialisable for a registered name), ``supervised`` (fit
-    takes the fit part's labels; a registered name knows, a callable says)."""
+    (constructor keywords, JSON-serialisable: they are part of each result's key),
+    ``supervised`` (fit takes the fit part's labels; a registered name knows, a callable
+    says)."""
 
     label: str
     detector: Union[str, Callable[..., Any]]
@@ -38,8 +39,8 @@ class DetectorSpec:
     supervised: bool = False
 
     def params_json(self) -> str:
-        """The parameters as canonical JSON (sorted keys; callables by their repr)."""
-        return json.dumps(dict(self.params), sort_keys=True, default=repr)
+        """The parameters as canonical JSON (sorted keys): part of a result's key."""
+        return json.dumps(dict(self.params), sort_keys=True)
 
 
 def as_spec(value: Union[str, Mapping[str, Any], DetectorSpec]) -> DetectorSpec:
@@ -57,12 +58,12 @@ def as_spec(value: Union[str, Mapping[str, Any], DetectorSpec]) -> DetectorSpec:
         raise ValueError(f"detectors: unknown key(s) {sorted(unknown)} in {dict(value)!r}")
     detector = value["detector"]
     params = dict(value.get("params") or {})
+    json.dumps(params)  # the key of a result: a TypeError here names what is not serialisable
     if isinstance(detector, str):
         name = detector.lower()
         if name not in REGISTRY:
             raise ValueError(f"detectors: unknown detector {detector!r}; registered: "
                              f"{', '.join(REGISTRY)} (or pass a callable)")
-        json.dumps(params)  # a TypeError here names what is not serialisable
         return DetectorSpec(str(value.get("label", name)), name, params, REGISTRY[name][1])
     if not callable(detector):
         raise TypeError(f"detectors: 'detector' must be a registered name or a callable, got "

@@ -5,7 +5,8 @@ A task's row holds its identity (``key``, ``series``, ``detector``, ``params``, 
 "timeout") with ``error``, TSB-AD's nine metrics (``get_metrics``: AUC-PR, AUC-ROC, VUS-PR,
 VUS-ROC, Standard-F1, PA-F1, Event-based-F1, R-based-F1, Affiliation-F) with ``Precision`` and
 ``Recall``, all for the anomaly class, and the costs: ``fit_seconds``, ``score_seconds``,
-``peak_rss_mb`` (the peak resident memory of the process while the task ran), ``threads``.
+``task_seconds`` (reading, fitting, scoring and evaluating), ``peak_rss_mb`` (the peak resident
+memory of the process while the task ran), ``threads``.
 
 Predictions for the threshold-dependent metrics: an unsupervised detector's come from SPOT
 (``SPOTThreshold(mode="stream")`` initialised on its training scores, run over the evaluated
@@ -129,10 +130,12 @@ def _predictions(model, task: Task, scores: np.ndarray) -> Optional[np.ndarray]:
 def evaluate(task: Task) -> Dict[str, Any]:
     """Fit, score and evaluate ``task`` (the metric and cost columns); raises SkipTask or the
     error that stopped it."""
+    from joblib import parallel_config
     from threadpoolctl import threadpool_limits
 
     from tsad_fast.metrics import find_length_rank, get_metrics
 
+    began = time.perf_counter()
     split = load(task.series, task.protocol)
     if task.detector.supervised and (split.fit_labels is None
                                      or split.fit_labels.min() == split.fit_labels.max()):
@@ -143,7 +146,9 @@ def evaluate(task: Task) -> Dict[str, Any]:
     if split.labels.max() == 0:
         raise SkipTask(f"no anomaly in the {split.labels.size} evaluated rows")
     measured = _peak_reset()
-    with threadpool_limits(task.threads):
+    # scikit-learn's n_jobs on joblib's threads: Dask workers are daemon processes, which
+    # joblib's default (process) backend refuses, silently falling back to one thread
+    with threadpool_limits(task.threads), parallel_config(backend="threading"):
         model = build(task.detector, task.seed, task.threads)
         start = time.perf_counter()
         if task.detector.supervised:
@@ -170,7 +175,8 @@ def evaluate(task: Task) -> Dict[str, Any]:
             row.update(_interpretation(model, split, pred, task))
     row.update(sliding_window=int(sliding), n_fit=int(split.fit.shape[0]),
                n_test=int(split.labels.size), n_channels=int(split.test.shape[1]),
-               fit_seconds=fit_seconds, score_seconds=score_seconds, peak_rss_mb=peak)
+               fit_seconds=fit_seconds, score_seconds=score_seconds, peak_rss_mb=peak,
+               task_seconds=time.perf_counter() - began)
     if hasattr(model, "history_"):
         row["epochs"] = len(model.history_)
     return row
