@@ -10,7 +10,6 @@ sklearn = pytest.importorskip("sklearn")
 
 from sklearn.decomposition import PCA as SklearnPCA  # noqa: E402
 from sklearn.ensemble import IsolationForest  # noqa: E402
-from sklearn.neighbors import NearestNeighbors  # noqa: E402
 
 from tsad_fast import IForest, KNN, PCA  # noqa: E402
 from tsad_fast.detectors import NotFittedError  # noqa: E402

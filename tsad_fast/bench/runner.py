@@ -61,7 +61,8 @@ def _dask_key(task: Task) -> str:
 
 
 def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
-              detectors: Sequence[DetectorLike], out: Union[str, Path], *,
+              detectors: Union[DetectorLike, Sequence[DetectorLike]],
+              out: Union[str, Path], *,
               scheduler: Optional[str] = None, workers: Optional[int] = None,
               threads: Optional[int] = None, resume: bool = False,
               timeout: Optional[float] = None, protocol: str = "train-test", seed: int = 2024,
@@ -114,7 +115,10 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
             raise ValueError("timeout needs os.fork (Linux, macOS): this platform has none")
     check_int(explain, "explain", 0)
     check_int(coalitions, "coalitions", 1)
+    check_int(seed, "seed", 0)
     series = expand(data)
+    if isinstance(detectors, (str, Mapping, DetectorSpec)):
+        detectors = [detectors]
     specs = [as_spec(d) for d in detectors]
     if not specs:
         raise ValueError("detectors: none given")
@@ -142,7 +146,7 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
         rate = f" ({60 * len(todo) / wall:.1f} tasks/min)" if wall > 0 else ""
         print(f"{len(todo)} task(s) run in {wall:.1f} s{rate}; {len(frame)} row(s) in {out}",
               flush=True)
-    if plot and (frame.get("status") == "ok").any():
+    if plot and "status" in frame and (frame["status"] == "ok").any():
         path = box_plot(frame, store.out.with_name(store.out.stem + "_vus_pr.png"))
         if report:
             print(f"box plot of VUS-PR written to {path}", flush=True)

@@ -29,7 +29,6 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
-import tsad_fast  # noqa: F401  (first: the OpenMP wait policy before torch loads)
 from tsad_fast.bench import isolation
 from tsad_fast.bench.detectors import DetectorSpec, build, preload
 from tsad_fast.bench.inputs import SeriesRef, Split, load
