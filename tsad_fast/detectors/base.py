@@ -11,11 +11,15 @@
 * ``save(path)`` writes the parameters and the learned state (tensors, arrays and plain Python
   values only) with ``torch.save``; ``load(path)`` reads them back with
   ``torch.load(weights_only=True)``, which rebuilds nothing but tensors and plain values, so a
-  file from an untrusted source cannot run code.
+  file from an untrusted source cannot run code. ``save`` writes a temporary file and renames
+  it over ``path``, so a crash mid-save leaves the previous file intact; ``load`` raises
+  ValueError for a file it cannot read (truncated, not a torch file, holding pickled objects,
+  another class or format).
 """
 from __future__ import annotations
 
 import inspect
+import os
 from pathlib import Path
 from typing import Any, Dict, Union
 
@@ -150,14 +154,27 @@ class BaseDetector:
             "params": _plain_params(self.get_params()),
             "state": to_torch({**self._state(), "thresholder": self.thresholder_.to_state()}),
         }
-        torch.save(payload, str(path))
+        path = Path(path)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:  # a crash mid-save never leaves a damaged file under the target name
+            torch.save(payload, str(temporary))
+            os.replace(temporary, path)
+        finally:
+            if temporary.exists():
+                temporary.unlink()
 
     @classmethod
     def load(cls, path: Union[str, Path]):
         """Read a detector written by ``save``; refuses files of another class or format."""
         import torch
 
-        payload = torch.load(str(path), map_location="cpu", weights_only=True)
+        try:
+            payload = torch.load(str(path), map_location="cpu", weights_only=True)
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # truncated, not a torch file, or holding pickled objects
+            raise ValueError(f"{path} is not a readable tsad_fast detector file "
+                             f"({type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]})") from exc
         if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
             raise ValueError(f"{path} is not a tsad_fast detector file")
         version = payload.get("format_version")
