@@ -6,7 +6,8 @@ trains one epoch on ``lam * L_gb + (1 - lam) * L_rec``: ``L_gb`` pulls every lat
 its nearest retained ball center (the centers are constants), ``L_rec`` is the reconstruction
 MSE. A window's score is the distance of its code to the nearest retained center
 (:func:`nearest_center`), mapped to timestamps the TSB-AD way. The training loop, early
-stopping, thresholds and persistence are the template's (:mod:`.torch_detector`).
+stopping, thresholds and persistence are the template's (:mod:`.torch_detector`), the
+standardised training windows and the scaler's (:mod:`.window_detector`).
 """
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ import numpy as np
 
 from tsad_fast._validation import check_int, check_real
 from tsad_fast.detectors.base import to_numpy
-from tsad_fast.detectors.torch_detector import TorchDetector
+from tsad_fast.detectors.window_detector import WindowDetector
 from tsad_fast.kernels.granular import granular_balls_unchecked
 from tsad_fast.kernels.nearest import nearest_center_unchecked
-from tsad_fast.scaling import Standardizer
 from tsad_fast.windows import sliding_windows, window_scores_to_points
 
 
-class GBOC(TorchDetector):
+class GBOC(WindowDetector):
     """Granular-ball one-class detector (PyOD/TSB-AD contract, see :mod:`.base`).
 
     Parameters
@@ -94,22 +94,7 @@ class GBOC(TorchDetector):
         check_real(self.lam, "lam", 0.0, 1.0)
         check_real(self.prune_kappa, "prune_kappa", 0.0, float("inf"), high_open=True)
 
-    # --- the template's hooks ------------------------------------------------------------------
-    def _prepare(self, X, y):
-        if X.shape[0] < self.window + self.stride:
-            raise ValueError(f"X has {X.shape[0]} rows: window={self.window} and stride="
-                             f"{self.stride} give fewer than 2 training windows (at least "
-                             f"{self.window + self.stride} rows are needed)")
-        self.scaler_ = Standardizer.fit(X)
-        return [self._windows(X, self.stride)]
-
-    def _windows(self, X: np.ndarray, stride: int = 1):
-        """Sliding windows (n_windows, window, c) float32 of X z-normalised, every ``stride``
-        rows."""
-        import torch
-
-        series = torch.from_numpy(np.ascontiguousarray(self.scaler_.transform(X), np.float32))
-        return sliding_windows(series, self.window, stride)
+    # --- the template's hooks (training windows: WindowDetector._prepare) ----------------------
 
     def _build_model(self):
         from tsad_fast.nn.lstm_autoencoder import LSTMAutoencoder
@@ -158,7 +143,8 @@ class GBOC(TorchDetector):
     def _score(self, X: np.ndarray) -> np.ndarray:
         if X.shape[0] < self.window:
             raise ValueError(f"X has {X.shape[0]} rows, fewer than window={self.window}")
-        return self._scores_of(self._encode(self.model_, self._windows(X)))
+        return self._scores_of(self._encode(self.model_,
+                                            sliding_windows(self._standardized(X), self.window)))
 
     def _scores_of(self, codes: np.ndarray) -> np.ndarray:
         """Point scores from window codes: distance to the nearest retained ball center."""
@@ -167,13 +153,10 @@ class GBOC(TorchDetector):
 
     # --- persistence ---------------------------------------------------------------------------
     def _state(self) -> Dict[str, Any]:
-        return {**self._common_state(), "scaler_mean": self.scaler_.mean,
-                "scaler_std": self.scaler_.std, "centers": self.centers_, "radii": self.radii_}
+        return {**super()._state(), "centers": self.centers_, "radii": self.radii_}
 
     def _restore(self, state: Dict[str, Any]) -> None:
-        self.n_features_in_ = int(state["n_features_in"])
-        self.scaler_ = Standardizer(to_numpy(state["scaler_mean"]), to_numpy(state["scaler_std"]))
         self.centers_ = to_numpy(state["centers"])
         self.radii_ = to_numpy(state["radii"])
         self.n_balls_ = int(self.centers_.shape[0])
-        self._restore_common(state)
+        super()._restore(state)

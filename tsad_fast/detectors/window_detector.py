@@ -1,4 +1,4 @@
-"""What the window-reconstruction detectors (SCAN, MSUT-Net) share on top of the template:
+"""What the window detectors (GBOC, SCAN, MSUT-Net) share on top of the template:
 per-channel standardisation fitted on the training series, training windows every ``stride``
 steps, and the scaler's persistence."""
 from __future__ import annotations
