@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "interrupt.hpp"
 #include "tsad_fast/affiliation.hpp"
 
 namespace py = pybind11;
@@ -32,12 +33,9 @@ std::pair<F64, F64> affiliation_sweep(const F64& score, const I64& gt_starts, co
   tsad_fast::bind::check_segments(s, last.data(), n_gt, n, "affiliation_sweep");
   const auto m = static_cast<std::size_t>(thresholds.shape(0));
   F64 precision(m), recall(m);
-  {
-    py::gil_scoped_release release;
-    tsad_fast::affiliation::sweep(score.data(), static_cast<std::size_t>(n), s, e,
-                                  static_cast<std::size_t>(n_gt), thresholds.data(), m,
-                                  precision.mutable_data(), recall.mutable_data());
-  }
+  tsad_fast::bind::call_released<&tsad_fast::affiliation::sweep>(
+      score.data(), static_cast<std::size_t>(n), s, e, static_cast<std::size_t>(n_gt),
+      thresholds.data(), m, precision.mutable_data(), recall.mutable_data());
   return {precision, recall};
 }
 

@@ -6,11 +6,18 @@
 
 #include <cstdint>
 
+#include "interrupt.hpp"
 #include "tsad_fast/granular.hpp"
 
 namespace py = pybind11;
 
 namespace {
+
+void build_into(const double* Z, std::size_t n, std::size_t d, std::size_t min_support,
+                double prune_kappa, std::uint64_t seed, double coarse_tol,
+                tsad_fast::granular::Result* out, tsad_fast::Stop& stop) {
+  *out = tsad_fast::granular::build(Z, n, d, min_support, prune_kappa, seed, coarse_tol, stop);
+}
 
 py::tuple granular_balls(const py::array_t<double, py::array::c_style>& Z, std::int64_t min_support,
                          double prune_kappa, std::uint64_t seed, double coarse_tol) {
@@ -19,11 +26,8 @@ py::tuple granular_balls(const py::array_t<double, py::array::c_style>& Z, std::
   if (min_support < 1) throw py::value_error("granular_balls: min_support must be >= 1");
   const auto n = static_cast<std::size_t>(Z.shape(0)), d = static_cast<std::size_t>(Z.shape(1));
   tsad_fast::granular::Result r;
-  {
-    py::gil_scoped_release release;
-    r = tsad_fast::granular::build(Z.data(), n, d, static_cast<std::size_t>(min_support),
-                                   prune_kappa, seed, coarse_tol);
-  }
+  tsad_fast::bind::call_released<&build_into>(Z.data(), n, d, static_cast<std::size_t>(min_support),
+                                              prune_kappa, seed, coarse_tol, &r);
   const auto m = static_cast<py::ssize_t>(r.sizes.size());
   py::array_t<double> centers({m, static_cast<py::ssize_t>(d)});
   std::copy(r.centers.begin(), r.centers.end(), centers.mutable_data());

@@ -11,15 +11,13 @@
 #include <cstdint>
 
 #include "checks.hpp"
+#include "interrupt.hpp"
 
 namespace tsad_fast {
 namespace bind {
 
-// X (n x d), C (k x d) row-major -> labels (n,)
-using AssignKernel = void (*)(const double*, std::size_t, const double*, std::size_t, std::size_t,
-                              std::int64_t*);
-
-template <AssignKernel kernel>
+// kernel(X, n, C, k, d, labels[, stop]): X (n x d), C (k x d) row-major -> labels (n,)
+template <auto kernel>
 inline void def_kmeans_assign(pybind11::module_& m, const char* doc) {
   namespace py = pybind11;
   m.def(
@@ -28,11 +26,9 @@ inline void def_kmeans_assign(pybind11::module_& m, const char* doc) {
         check_points_and_centers(X, C, "kmeans_assign");
         const auto n = static_cast<std::size_t>(X.shape(0));
         I64 labels(static_cast<py::ssize_t>(n));
-        if (n) {
-          py::gil_scoped_release release;
-          kernel(X.data(), n, C.data(), static_cast<std::size_t>(C.shape(0)),
-                 static_cast<std::size_t>(X.shape(1)), labels.mutable_data());
-        }
+        if (n)
+          call_released<kernel>(X.data(), n, C.data(), static_cast<std::size_t>(C.shape(0)),
+                                static_cast<std::size_t>(X.shape(1)), labels.mutable_data());
         return labels;
       },
       py::arg("X").noconvert(), py::arg("C").noconvert(), doc);

@@ -11,15 +11,14 @@
 #include <utility>
 
 #include "checks.hpp"
+#include "interrupt.hpp"
 
 namespace tsad_fast {
 namespace bind {
 
-// Q (m x d), C (k x d) row-major -> distances (m,), indices (m,)
-using NearestKernel = void (*)(const double*, std::size_t, const double*, std::size_t, std::size_t,
-                               double*, std::int64_t*);
-
-template <NearestKernel kernel>
+// kernel(Q, m, C, k, d, distances, indices[, stop]): Q (m x d), C (k x d) row-major ->
+// distances (m,), indices (m,)
+template <auto kernel>
 inline void def_nearest_center(pybind11::module_& m, const char* doc) {
   namespace py = pybind11;
   m.def(
@@ -29,12 +28,10 @@ inline void def_nearest_center(pybind11::module_& m, const char* doc) {
         const auto n = static_cast<std::size_t>(Q.shape(0));
         F64 distances(static_cast<py::ssize_t>(n));
         I64 indices(static_cast<py::ssize_t>(n));
-        if (n) {
-          py::gil_scoped_release release;
-          kernel(Q.data(), n, C.data(), static_cast<std::size_t>(C.shape(0)),
-                 static_cast<std::size_t>(Q.shape(1)), distances.mutable_data(),
-                 indices.mutable_data());
-        }
+        if (n)
+          call_released<kernel>(Q.data(), n, C.data(), static_cast<std::size_t>(C.shape(0)),
+                                static_cast<std::size_t>(Q.shape(1)), distances.mutable_data(),
+                                indices.mutable_data());
         return std::make_pair(distances, indices);
       },
       py::arg("Q").noconvert(), py::arg("C").noconvert(), doc);

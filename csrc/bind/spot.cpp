@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "interrupt.hpp"
 #include "tsad_fast/spot.hpp"
 
 namespace py = pybind11;
@@ -40,14 +41,11 @@ py::dict spot_stream(const CArray& base, double t_upper, double t_lower, bool tw
   opt.n_points = n_points;
   opt.with_alarm = with_alarm;
   opt.compat = compat;
-  {
-    py::gil_scoped_release release;
-    tsad_fast::spot::run_stream(base.data(), static_cast<std::size_t>(base.shape(0)), t_upper,
-                                t_lower, two_sided, window.data(),
-                                static_cast<std::size_t>(window.shape(0)), x.data(), n, opt,
-                                upper.mutable_data(), two_sided ? lower.mutable_data() : nullptr,
-                                alarm.mutable_data(), &su, &sl);
-  }
+  tsad_fast::bind::call_released<&tsad_fast::spot::run_stream>(
+      base.data(), static_cast<std::size_t>(base.shape(0)), t_upper, t_lower, two_sided,
+      window.data(), static_cast<std::size_t>(window.shape(0)), x.data(), n, opt,
+      upper.mutable_data(), two_sided ? lower.mutable_data() : nullptr, alarm.mutable_data(), &su,
+      &sl);
   py::dict out;
   out["upper"] = upper;
   out["lower"] = two_sided ? py::object(lower) : py::none();

@@ -10,15 +10,13 @@
 #include <utility>
 
 #include "checks.hpp"
+#include "interrupt.hpp"
 
 namespace tsad_fast {
 namespace bind {
 
-using VusKernel = void (*)(const double*, std::size_t, const std::int64_t*, const std::int64_t*,
-                           std::size_t, const double*, std::int32_t, std::int64_t, double*,
-                           double*);
-
-template <VusKernel kernel>
+// kernel(score, n, starts, ends, n_seg, thresholds, m, window, roc, pr[, stop])
+template <auto kernel>
 inline void def_vus_areas(pybind11::module_& m, const char* doc) {
   namespace py = pybind11;
   m.def(
@@ -33,13 +31,10 @@ inline void def_vus_areas(pybind11::module_& m, const char* doc) {
         if (window < 0) throw py::value_error("vus_areas: window must be >= 0");
         check_segments(starts.data(), ends.data(), starts.shape(0), score.shape(0), "vus_areas");
         F64 roc(window + 1), pr(window + 1);
-        {
-          py::gil_scoped_release release;
-          kernel(score.data(), static_cast<std::size_t>(score.shape(0)), starts.data(),
-                 ends.data(), static_cast<std::size_t>(starts.shape(0)), thresholds.data(),
-                 static_cast<std::int32_t>(thresholds.shape(0)), window, roc.mutable_data(),
-                 pr.mutable_data());
-        }
+        call_released<kernel>(score.data(), static_cast<std::size_t>(score.shape(0)),
+                              starts.data(), ends.data(), static_cast<std::size_t>(starts.shape(0)),
+                              thresholds.data(), static_cast<std::int32_t>(thresholds.shape(0)),
+                              window, roc.mutable_data(), pr.mutable_data());
         return std::make_pair(roc, pr);
       },
       py::arg("score").noconvert(), py::arg("starts").noconvert(), py::arg("ends").noconvert(),

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tsad_fast/common.hpp"
+#include "tsad_fast/interrupt.hpp"
 
 namespace tsad_fast {
 namespace affiliation {
@@ -165,13 +166,14 @@ inline void precision_recall(const std::int64_t* starts, const std::int64_t* sto
 // Precision and recall (m,) of the predictions score > thresholds[k]; OpenMP over thresholds.
 inline void sweep(const double* score, std::size_t n, const std::int64_t* gt_starts,
                   const std::int64_t* gt_stops, std::size_t n_gt, const double* thresholds,
-                  std::size_t m, double* precision, double* recall) {
+                  std::size_t m, double* precision, double* recall, Stop& stop = no_stop()) {
   const std::int64_t mm = static_cast<std::int64_t>(m);
 #pragma omp parallel
   {
     std::vector<std::int64_t> starts, stops;
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t k = 0; k < mm; ++k) {
+      if (stop.poll()) continue;  // interrupted: outputs unspecified
       starts.clear();
       stops.clear();
       bool inside = false;

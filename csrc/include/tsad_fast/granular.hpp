@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tsad_fast/interrupt.hpp"
 #include "tsad_fast/kmeans.hpp"
 #include "tsad_fast/points.hpp"
 #include "tsad_fast/rng.hpp"
@@ -71,12 +72,14 @@ struct Result {
 
 // Z row-major (n x d), n >= 1. See the reference for the construction.
 inline Result build(const double* Z, std::size_t n, std::size_t d, std::size_t min_support,
-                    double prune_kappa, std::uint64_t seed, double coarse_tol) {
+                    double prune_kappa, std::uint64_t seed, double coarse_tol,
+                    Stop& stop = no_stop()) {
   const Points points = gather(Z, d, all_rows(n));
   std::size_t k0 = static_cast<std::size_t>(std::sqrt(static_cast<double>(n)));
   while (k0 * k0 > n) --k0;
   while ((k0 + 1) * (k0 + 1) <= n) ++k0;
-  const std::vector<std::int64_t> coarse = kmeans::fit(points, std::max<std::size_t>(k0, 1), SplitMix64(seed, 0), coarse_tol);
+  const std::vector<std::int64_t> coarse = kmeans::fit(points, std::max<std::size_t>(k0, 1), SplitMix64(seed, 0), coarse_tol, stop);
+  if (stop.requested()) return Result{};  // interrupted
   std::vector<Ball> balls(std::max<std::size_t>(k0, 1));
   for (std::size_t i = 0; i < n; ++i) balls[coarse[i]].members.push_back(static_cast<std::int64_t>(i));
   balls.erase(std::remove_if(balls.begin(), balls.end(), [](const Ball& b) { return b.members.empty(); }),
@@ -85,6 +88,7 @@ inline Result build(const double* Z, std::size_t n, std::size_t d, std::size_t m
   std::uint64_t next_id = balls.size() + 1;
   bool changed = true;
   while (changed) {
+    if (stop.poll()) return Result{};
     changed = false;
     // every ball's split is independent: decide them in parallel, assemble in order
     std::vector<std::vector<std::int64_t>> split_labels(balls.size());
@@ -92,9 +96,9 @@ inline Result build(const double* Z, std::size_t n, std::size_t d, std::size_t m
 #pragma omp parallel for schedule(dynamic, 1)
     for (std::int64_t b = 0; b < nb; ++b) {
       const Ball& ball = balls[b];
-      if (ball.final || ball.members.size() < 2 * min_support) continue;
+      if (ball.final || ball.members.size() < 2 * min_support || stop.poll()) continue;
       const Points p = gather(Z, d, ball.members);
-      std::vector<std::int64_t> labels = kmeans::fit(p, 2, SplitMix64(seed, ball.id), 0.0);
+      std::vector<std::int64_t> labels = kmeans::fit(p, 2, SplitMix64(seed, ball.id), 0.0, stop);
       std::size_t size1 = 0;
       for (auto v : labels) size1 += static_cast<std::size_t>(v);
       const std::size_t size0 = p.n - size1;
@@ -124,6 +128,7 @@ inline Result build(const double* Z, std::size_t n, std::size_t d, std::size_t m
     }
     balls.swap(next);
   }
+  if (stop.requested()) return Result{};
   Result r;
   r.n_before = balls.size();
   std::vector<Stats> stats(balls.size());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tsad_fast/distance.hpp"
+#include "tsad_fast/interrupt.hpp"
 #include "tsad_fast/points.hpp"
 #include "tsad_fast/rng.hpp"
 #include "tsad_fast/scan.hpp"
@@ -42,11 +43,12 @@ inline void update_centers(const Points& p, const std::vector<std::int64_t>& lab
 // The k-means assignment step on its own: labels (n,) of the rows of X (n x d, row-major)
 // among the centers C (k x d), exactly the reference's canonical search.
 inline void assign(const double* X, std::size_t n, const double* C, std::size_t k, std::size_t d,
-                   std::int64_t* labels) {
+                   std::int64_t* labels, Stop& stop = no_stop()) {
   const Points p = gather(X, d, all_rows(n));
   const std::int64_t n_blocks = static_cast<std::int64_t>((n + kBlock - 1) / kBlock);
 #pragma omp parallel for schedule(static) if (n * k * d > 200000)
   for (std::int64_t b = 0; b < n_blocks; ++b) {
+    if (stop.poll()) continue;  // interrupted: labels unspecified
     const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
     double best[kBlock], second[kBlock];
     scan_block(p, C, k, begin, std::min(n, begin + kBlock) - begin, best, second, labels + begin);
@@ -64,7 +66,8 @@ constexpr double kBoundMargin = 1e-9;
 // distance to it stays below a lower bound on its distance to every other center. Stops when
 // the assignment is stable or a step's total squared center shift is <= tol (absolute).
 inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
-                                               std::vector<double>& centers, double tol) {
+                                               std::vector<double>& centers, double tol,
+                                               Stop& stop) {
   const std::size_t n = p.n, d = p.d;
   std::vector<std::int64_t> labels(n, 0);
   std::vector<double> upper(n), lower(n);
@@ -83,6 +86,7 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
     const std::int64_t n_blocks = static_cast<std::int64_t>((sub.n + kBlock - 1) / kBlock);
 #pragma omp parallel for schedule(static) if (sub.n * k * d > 200000)
     for (std::int64_t b = 0; b < n_blocks; ++b) {
+      if (stop.poll()) continue;  // interrupted: labels and bounds unspecified
       const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
       const std::size_t len = std::min(sub.n, begin + kBlock) - begin;
       double best[kBlock], second[kBlock];
@@ -99,7 +103,7 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
   full_scan(all_rows(n));
   const std::int64_t nn = static_cast<std::int64_t>(n);
   std::vector<double> previous(k * d), moved(k), half_gap(k);
-  for (int it = 0; it < kMaxLloyd; ++it) {
+  for (int it = 0; it < kMaxLloyd && !stop.poll(); ++it) {
     previous = centers;
     update_centers(p, labels, k, centers);
     double max_moved = 0.0, shift = 0.0;
@@ -162,7 +166,7 @@ inline double center_shift(const std::vector<double>& a, const std::vector<doubl
 // Plain Lloyd (exhaustive assignment every step, serial): the 2-means splits, which run in
 // parallel over balls and are too small for bounds to pay off. Same labels as lloyd_bounded.
 inline std::vector<std::int64_t> lloyd_plain(const Points& p, std::size_t k,
-                                             std::vector<double>& centers, double tol) {
+                                             std::vector<double>& centers, double tol, Stop& stop) {
   std::vector<std::int64_t> labels(p.n), next(p.n);
   double best[kBlock], second[kBlock];
   auto assign_all = [&](std::vector<std::int64_t>& out) {
@@ -172,7 +176,7 @@ inline std::vector<std::int64_t> lloyd_plain(const Points& p, std::size_t k,
   };
   assign_all(labels);
   std::vector<double> previous(centers.size());
-  for (int it = 0; it < kMaxLloyd; ++it) {
+  for (int it = 0; it < kMaxLloyd && !stop.poll(); ++it) {
     previous = centers;
     update_centers(p, labels, k, centers);
     const double shift = center_shift(centers, previous, k, p.d);
@@ -186,15 +190,17 @@ inline std::vector<std::int64_t> lloyd_plain(const Points& p, std::size_t k,
 }
 
 inline std::vector<std::int64_t> lloyd(const Points& p, std::size_t k, std::vector<double>& centers,
-                                       double tol) {
+                                       double tol, Stop& stop) {
   if (k == 1) return std::vector<std::int64_t>(p.n, 0);
-  return k <= 2 ? lloyd_plain(p, k, centers, tol) : lloyd_bounded(p, k, centers, tol);
+  return k <= 2 ? lloyd_plain(p, k, centers, tol, stop) : lloyd_bounded(p, k, centers, tol, stop);
 }
 
 constexpr std::size_t kSeedBlock = 2048;  // points per parallel chunk of the seeding passes
 
-// k-means++ seeding (one candidate per step) and Lloyd; returns labels.
-inline std::vector<std::int64_t> fit(const Points& p, std::size_t k, SplitMix64 rng, double tol) {
+// k-means++ seeding (one candidate per step) and Lloyd; returns labels (unspecified when
+// interrupted: stop).
+inline std::vector<std::int64_t> fit(const Points& p, std::size_t k, SplitMix64 rng, double tol,
+                                     Stop& stop = no_stop()) {
   const std::size_t n = p.n, d = p.d;
   std::vector<double> centers(k * d), d2(n), tmp(n);
   auto set_center = [&](std::size_t c, std::size_t i) {
@@ -203,7 +209,7 @@ inline std::vector<std::int64_t> fit(const Points& p, std::size_t k, SplitMix64 
   std::size_t first = std::min(static_cast<std::size_t>(rng.uniform() * static_cast<double>(n)), n - 1);
   set_center(0, first);
   sq_dist(p, centers.data(), 0, n, d2.data());
-  for (std::size_t c = 1; c < k; ++c) {
+  for (std::size_t c = 1; c < k && !stop.poll(); ++c) {
     double total = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
       total += d2[i];
@@ -228,7 +234,7 @@ inline std::vector<std::int64_t> fit(const Points& p, std::size_t k, SplitMix64 
       for (std::size_t i = lo; i < hi; ++i) d2[i] = std::min(d2[i], tmp[i]);
     }
   }
-  return lloyd(p, k, centers, tol);
+  return lloyd(p, k, centers, tol, stop);
 }
 
 }  // namespace kmeans

@@ -14,6 +14,7 @@
 
 #include "tsad_fast/common.hpp"
 #include "tsad_fast/distance.hpp"
+#include "tsad_fast/interrupt.hpp"
 
 namespace tsad_fast {
 namespace nearest {
@@ -121,8 +122,10 @@ inline BlockSearch pick_block_search() {
 }
 
 // Q (m x d), C (k x d) row-major, k >= 1.
+// Interrupted (stop), the outputs are unspecified.
 inline void nearest_center(const double* Q, std::size_t m, const double* C, std::size_t k,
-                           std::size_t d, double* distances, std::int64_t* indices) {
+                           std::size_t d, double* distances, std::int64_t* indices,
+                           Stop& stop = no_stop()) {
   const std::size_t kt = (k + kTile - 1) / kTile * kTile;
   std::vector<double> CT(d * kt, 0.0), cc(k, 0.0);
   for (std::size_t c = 0; c < k; ++c)
@@ -137,6 +140,7 @@ inline void nearest_center(const double* Q, std::size_t m, const double* C, std:
     std::vector<double> dots(kQueries * kChunk), qbuf(kBlockQueries * d);
 #pragma omp for schedule(static)
     for (std::int64_t b = 0; b < n_blocks; ++b) {
+      if (stop.poll()) continue;
       const std::size_t q0 = static_cast<std::size_t>(b) * kBlockQueries;
       const std::size_t nq = std::min(kBlockQueries, m - q0);
       std::fill(qbuf.begin(), qbuf.end(), 0.0);

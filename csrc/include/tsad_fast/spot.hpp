@@ -27,6 +27,7 @@
 
 #include "tsad_fast/fastlog.hpp"
 #include "tsad_fast/gpd.hpp"
+#include "tsad_fast/interrupt.hpp"
 
 namespace tsad_fast {
 namespace spot {
@@ -352,12 +353,13 @@ class Tail {
 //   t_upper, t_lower   initial thresholds (t_lower unused unless two_sided)
 //   window (depth,)    last calibration values for the drift mean; depth = 0 disables drift
 //   x (n,)             stream
-// Outputs: upper (n,), lower (n,) when two_sided (else may be null), alarm (n,) 0/1.
+// Outputs: upper (n,), lower (n,) when two_sided (else may be null), alarm (n,) 0/1;
+// unspecified when interrupted (stop).
 inline void run_stream(const double* base, std::size_t n_base, double t_upper, double t_lower,
                        bool two_sided, const double* window, std::size_t depth, const double* x,
                        std::size_t n, const Options& opt, double* upper, double* lower,
                        std::uint8_t* alarm, TailSummary* upper_summary,
-                       TailSummary* lower_summary) {
+                       TailSummary* lower_summary, Stop& stop = no_stop()) {
   if (n_base == 0) throw std::invalid_argument("init_data: empty calibration data");
   std::int64_t num = static_cast<std::int64_t>(n_base);
   Tail up(1.0, t_upper, opt);
@@ -368,6 +370,7 @@ inline void run_stream(const double* base, std::size_t n_base, double t_upper, d
   std::vector<double> ring(window, window + depth);
   std::size_t head = 0;  // oldest value of the ring
   for (std::size_t i = 0; i < n; ++i) {
+    if (i % 1024 == 0 && stop.poll()) return;  // outputs unspecified
     double mean = 0.0;
     if (depth > 0) {
       double s = 0.0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tsad_fast/common.hpp"
+#include "tsad_fast/interrupt.hpp"
 
 namespace tsad_fast {
 namespace vus {
@@ -62,14 +63,21 @@ struct Shared {
   double n_labelled = 0.0;
 };
 
+constexpr std::int64_t kRankBlock = 4096;  // points ranked between two polls
+
 inline Shared prepare(const double* score, std::size_t n, const std::int64_t* starts,
                       const std::int64_t* ends, std::size_t n_seg, const double* thresholds,
-                      std::int32_t m) {
+                      std::int32_t m, Stop& stop) {
   Shared sh;
   sh.rank.resize(n);
-  const std::int64_t nn = static_cast<std::int64_t>(n);
+  const std::int64_t n_blocks = (static_cast<std::int64_t>(n) + kRankBlock - 1) / kRankBlock;
 #pragma omp parallel for schedule(static)
-  for (std::int64_t t = 0; t < nn; ++t) sh.rank[t] = rank_of(score[t], thresholds, m);
+  for (std::int64_t b = 0; b < n_blocks; ++b) {
+    if (stop.poll()) continue;
+    const std::int64_t end = std::min(static_cast<std::int64_t>(n), (b + 1) * kRankBlock);
+    for (std::int64_t t = b * kRankBlock; t < end; ++t) sh.rank[t] = rank_of(score[t], thresholds, m);
+  }
+  if (stop.requested()) return sh;
   sh.labelled.assign(n, 0);
   sh.n_pred.assign(m + 1, 0.0);
   sh.tp_core.assign(m + 1, 0.0);
@@ -141,18 +149,21 @@ inline void window_areas(const Shared& sh, const std::int64_t* starts, const std
 }
 
 // roc, pr: (window + 1,) areas for buffer lengths 0..window. Segments ascending, disjoint,
-// within [0, n); thresholds non-increasing; m >= 1; n_seg >= 1.
+// within [0, n); thresholds non-increasing; m >= 1; n_seg >= 1. Interrupted (stop), the areas
+// are unspecified.
 inline void areas(const double* score, std::size_t n, const std::int64_t* starts,
                   const std::int64_t* ends, std::size_t n_seg, const double* thresholds,
-                  std::int32_t m, std::int64_t window, double* roc, double* pr) {
-  const Shared sh = prepare(score, n, starts, ends, n_seg, thresholds, m);
+                  std::int32_t m, std::int64_t window, double* roc, double* pr,
+                  Stop& stop = no_stop()) {
+  const Shared sh = prepare(score, n, starts, ends, n_seg, thresholds, m, stop);
+  if (stop.requested()) return;
 #pragma omp parallel
   {
     Scratch sc;
     sc.weight.assign(n, 0.0);
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t w = 0; w <= window; ++w)
-      window_areas(sh, starts, ends, n_seg, m, w, sc, roc + w, pr + w);
+      if (!stop.poll()) window_areas(sh, starts, ends, n_seg, m, w, sc, roc + w, pr + w);
   }
 }
 
