@@ -14,10 +14,13 @@
   file from an untrusted source cannot run code. ``save`` writes a temporary file and renames
   it over ``path``, so a crash mid-save leaves the previous file intact; ``load`` raises
   ValueError for a file it cannot read (truncated, not a torch file, holding pickled objects,
-  another class or format).
+  another class or format). Since format 3 a file carries the SHA-256 of its content
+  (:func:`content_digest`), so a flipped bit anywhere in the parameters or the state is a
+  ValueError too (the torch file format itself has no checksum over tensor data).
 """
 from __future__ import annotations
 
+import hashlib
 import inspect
 import os
 from pathlib import Path
@@ -29,7 +32,8 @@ from tsad_fast._validation import as_series
 from tsad_fast.thresholds import Thresholder, as_thresholder
 
 _FORMAT = "tsad_fast.detector"
-_FORMAT_VERSION = 2  # 2: thresholder objects (1: a float threshold)
+_FORMAT_VERSION = 3  # 3: SHA-256 of the content; 2: thresholder objects; 1: a float threshold
+_DIGESTED = ("class", "params", "state")  # the entries content_digest covers
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -72,6 +76,37 @@ def to_numpy(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(to_numpy(v) for v in value)
     return value
+
+
+def content_digest(payload: Dict[str, Any]) -> str:
+    """SHA-256 (hex) of a detector file's class, parameters and state: dict entries in key
+    order, sequences in order, tensors by dtype, shape and bytes, plain values by repr (exact
+    for floats). Equal for the payload ``save`` writes and the one ``load`` reads back."""
+    import torch
+
+    h = hashlib.sha256()
+
+    def feed(value: Any) -> None:
+        if isinstance(value, dict):
+            h.update(b"{%d" % len(value))
+            for key in sorted(value, key=repr):
+                feed(key)
+                feed(value[key])
+        elif isinstance(value, (list, tuple)):
+            h.update(b"%s%d" % (type(value).__name__.encode(), len(value)))
+            for item in value:
+                feed(item)
+        elif isinstance(value, torch.Tensor):
+            flat = value.detach().cpu().contiguous().reshape(-1)
+            h.update(f"T{flat.dtype}{tuple(value.shape)}".encode())
+            h.update(flat.view(torch.uint8).numpy().tobytes())
+        else:
+            h.update(f"{type(value).__name__}:{value!r};".encode())
+
+    for key in _DIGESTED:
+        feed(key)
+        feed(payload.get(key))
+    return h.hexdigest()
 
 
 def _plain_params(params: Dict[str, Any]) -> Dict[str, Any]:
@@ -154,6 +189,7 @@ class BaseDetector:
             "params": _plain_params(self.get_params()),
             "state": to_torch({**self._state(), "thresholder": self.thresholder_.to_state()}),
         }
+        payload["sha256"] = content_digest(payload)
         path = Path(path)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:  # a crash mid-save never leaves a damaged file under the target name
@@ -178,18 +214,24 @@ class BaseDetector:
         if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
             raise ValueError(f"{path} is not a tsad_fast detector file")
         version = payload.get("format_version")
+        if version == _FORMAT_VERSION and payload.get("sha256") != content_digest(payload):
+            raise ValueError(f"{path} is damaged: its content does not match its SHA-256")
         if version == 1:
             payload = cls._upgrade_v1(payload)
-        elif version != _FORMAT_VERSION:
-            raise ValueError(f"{path}: format version {version} is not supported (this "
-                             f"tsad_fast reads 1 and {_FORMAT_VERSION})")
+        elif version not in (2, _FORMAT_VERSION):
+            raise ValueError(f"{path}: format version {version!r} is not supported (this "
+                             f"tsad_fast reads 1 to {_FORMAT_VERSION})")
         if payload.get("class") != cls.__name__:
             raise ValueError(f"{path} holds a {payload.get('class')}, not a {cls.__name__}")
-        detector = cls(**_rebuilt_params(payload["params"]))
-        state = payload["state"]
-        detector.thresholder_ = Thresholder.from_state(to_numpy(state["thresholder"]))
-        detector.threshold_ = detector.thresholder_.threshold_
-        detector._restore(state)
+        try:  # a damaged file of the formats without a digest (1, 2) may fail here
+            detector = cls(**_rebuilt_params(payload["params"]))
+            state = payload["state"]
+            detector.thresholder_ = Thresholder.from_state(to_numpy(state["thresholder"]))
+            detector.threshold_ = detector.thresholder_.threshold_
+            detector._restore(state)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, RuntimeError) as exc:
+            raise ValueError(f"{path}: the detector cannot be rebuilt from this file "
+                             f"({type(exc).__name__}: {exc})") from exc
         detector.labels_ = (detector.decision_scores_ > detector.threshold_).astype(np.int64)
         return detector
 
