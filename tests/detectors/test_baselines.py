@@ -13,6 +13,7 @@ from sklearn.ensemble import IsolationForest  # noqa: E402
 
 from tsad_fast import IForest, KNN, PCA  # noqa: E402
 from tsad_fast.detectors import NotFittedError  # noqa: E402
+from tsad_fast.detectors import baselines  # noqa: E402
 from tsad_fast.detectors.baselines import average_path_length  # noqa: E402
 from tsad_fast.windows import window_scores_to_points  # noqa: E402
 
@@ -25,6 +26,11 @@ def series(seed, n=400, c=3, anomaly=True):
     if anomaly:
         X[n // 2:n // 2 + 10, 0] += 4
     return X
+
+
+def flat(model, X):
+    """The flattened z-normalised windows the fitted ``model`` scores for X."""
+    return model._flat_windows(model.scaler_.transform(X))
 
 
 def test_average_path_length_values():
@@ -40,7 +46,7 @@ def test_iforest_equals_sklearn_score_samples(seed, max_samples, window):
     X, T = series(seed, 300), series(seed + 1, 200)
     model = IForest(window=window, n_estimators=20, max_samples=max_samples, seed=seed,
                     n_threads=1).fit(X)
-    train_w, test_w = model._flat_windows(X), model._flat_windows(T)
+    train_w, test_w = flat(model, X), flat(model, T)
     forest = IsolationForest(n_estimators=20, max_samples=max_samples, random_state=seed).fit(
         train_w)
     expected = window_scores_to_points(-forest.score_samples(test_w), window)
@@ -52,16 +58,16 @@ def test_iforest_equals_sklearn_score_samples(seed, max_samples, window):
 def test_iforest_on_constant_windows_is_a_lone_leaf_forest():
     X = np.ones((50, 2))
     model = IForest(window=5, n_estimators=5, n_threads=1).fit(X)
-    forest = IsolationForest(n_estimators=5, random_state=2024).fit(model._flat_windows(X))
+    forest = IsolationForest(n_estimators=5, random_state=2024).fit(flat(model, X))
     np.testing.assert_allclose(model.decision_scores_[10],
-                               -forest.score_samples(model._flat_windows(X))[0])
+                               -forest.score_samples(flat(model, X))[0])
 
 
 @given(seed=st.integers(0, 2**31 - 1), n_components=st.sampled_from([0.5, 0.95, 2]))
 def test_pca_equals_sklearn_reconstruction(seed, n_components):
     X, T = series(seed), series(seed + 1, 250)
     model = PCA(window=10, n_components=n_components, seed=seed, n_threads=1).fit(X)
-    train_w, test_w = model._flat_windows(X), model._flat_windows(T)
+    train_w, test_w = flat(model, X), flat(model, T)
     pca = SklearnPCA(n_components=n_components, random_state=seed).fit(train_w)
     error = np.mean((test_w - pca.inverse_transform(pca.transform(test_w))) ** 2, axis=1)
     np.testing.assert_allclose(model.decision_function(T), window_scores_to_points(error, 10),
@@ -72,7 +78,7 @@ def test_pca_equals_sklearn_reconstruction(seed, n_components):
 def test_knn_equals_brute_force(seed, k):
     X, T = series(seed, 200), series(seed + 1, 120)
     model = KNN(window=8, n_neighbors=k, n_threads=1).fit(X)
-    train_w, test_w = model._flat_windows(X), model._flat_windows(T)
+    train_w, test_w = flat(model, X), flat(model, T)
     distances = np.sqrt(((test_w[:, None, :].astype(np.float64) - train_w[None]) ** 2).sum(-1))
     expected = np.sort(distances, axis=1)[:, :k].mean(axis=1)
     np.testing.assert_allclose(model.decision_function(T), window_scores_to_points(expected, 8),
@@ -126,3 +132,13 @@ def test_bad_parameters():
         PCA(window=5, n_components=1.5).fit(X)
     with pytest.raises(ValueError, match="n_estimators"):
         IForest(window=5, n_estimators=0).fit(X)
+
+
+@pytest.mark.parametrize("cls", [IForest, PCA, KNN])
+def test_scoring_in_blocks_equals_scoring_at_once(cls, monkeypatch):
+    X, T = series(3, 300), series(4, 257)
+    model = cls(window=7, n_threads=1, **({"seed": 0} if cls is not KNN else {})).fit(X)
+    whole = model._score_windows(flat(model, T))
+    monkeypatch.setattr(baselines, "_BLOCK_BYTES", 4 * 7 * T.shape[1] * 10)  # 10 windows
+    # float32 BLAS may round a block of one window (a matrix-vector product) differently
+    np.testing.assert_allclose(model._scored_windows(T), whole, rtol=1e-6 if cls is PCA else 0)

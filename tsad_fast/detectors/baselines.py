@@ -29,6 +29,9 @@ from tsad_fast.scaling import Standardizer
 from tsad_fast.windows import sliding_windows, window_scores_to_points
 
 
+_BLOCK_BYTES = 16 * 2**20  # flattened float32 windows scored at once
+
+
 class WindowBaseline(BaseDetector):
     """Template: subclasses implement ``_fit_windows`` (training window scores), ``_score_windows``,
     ``_model_state`` and ``_restore_model`` on flattened windows (n_windows, window * c)."""
@@ -41,12 +44,26 @@ class WindowBaseline(BaseDetector):
     def _threads(self) -> int:
         return usable_cores() if self.n_threads == "auto" else int(self.n_threads)
 
-    def _flat_windows(self, X: np.ndarray) -> np.ndarray:
-        """(n - window + 1, window * c) float32: window i covers X[i:i + window], z-normalised."""
+    def _flat_windows(self, Z: np.ndarray) -> np.ndarray:
+        """(n - window + 1, window * c) float32: window i covers rows i .. i + window - 1 of the
+        z-normalised series Z (n, c)."""
+        view = sliding_windows(Z, self.window)
+        return np.ascontiguousarray(view.reshape(view.shape[0], -1), dtype=np.float32)
+
+    def _scored_windows(self, X: np.ndarray) -> np.ndarray:
+        """Scores (n - window + 1,) of the windows of X (n, c), flattened and scored a block
+        of about _BLOCK_BYTES at a time: memory stays O(n c) for any series length."""
         if X.shape[0] < self.window:
             raise ValueError(f"X has {X.shape[0]} rows, fewer than window={self.window}")
-        view = sliding_windows(self.scaler_.transform(X), self.window)
-        return np.ascontiguousarray(view.reshape(view.shape[0], -1), dtype=np.float32)
+        Z = self.scaler_.transform(X)
+        n_windows = X.shape[0] - self.window + 1
+        block = max(1, _BLOCK_BYTES // (4 * self.window * X.shape[1]))
+        scores = np.empty(n_windows)
+        for start in range(0, n_windows, block):
+            stop = min(n_windows, start + block)
+            rows = Z[start:stop + self.window - 1]
+            scores[start:stop] = self._score_windows(self._flat_windows(rows))
+        return scores
 
     def fit(self, X, y=None):
         """Learn from X (n, c), n >= window + 1 (at least two windows); ``y`` is ignored."""
@@ -60,7 +77,7 @@ class WindowBaseline(BaseDetector):
         self.n_features_in_ = X.shape[1]
         self.scaler_ = Standardizer.fit(X)
         with threadpool_limits(self._threads()):
-            window_scores = self._fit_windows(self._flat_windows(X))
+            window_scores = self._fit_windows(self._flat_windows(self.scaler_.transform(X)))
         self.decision_scores_ = window_scores_to_points(window_scores, self.window)
         self._set_threshold(self.decision_scores_)
         return self
@@ -69,8 +86,7 @@ class WindowBaseline(BaseDetector):
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(self._threads()):
-            return window_scores_to_points(self._score_windows(self._flat_windows(X)),
-                                           self.window)
+            return window_scores_to_points(self._scored_windows(X), self.window)
 
     def _state(self) -> Dict[str, Any]:
         return {"n_features_in": self.n_features_in_, "decision_scores": self.decision_scores_,

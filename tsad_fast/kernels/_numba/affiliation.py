@@ -8,7 +8,7 @@ from numba import njit
 from tsad_fast.kernels._numpy.affiliation import affiliation_pr
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sweep(score, gt_starts, gt_stops, thresholds, precision, recall):
     n = score.size
     starts = np.empty(n // 2 + 1, dtype=np.int64)

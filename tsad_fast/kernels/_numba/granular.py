@@ -11,7 +11,7 @@ from numba import njit
 from tsad_fast.kernels._numba.kmeans import kmeans, sq_point, stream
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _stats(X):
     """(center, radius, DM) with the reference's summation orders."""
     n, d = X.shape
@@ -29,7 +29,7 @@ def _stats(X):
     return center, radius, total / n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _build(Z, k0, min_support, prune_kappa, seed, coarse_tol):
     n = Z.shape[0]
     owner = kmeans(Z, k0, stream(seed, np.uint64(0)), coarse_tol)

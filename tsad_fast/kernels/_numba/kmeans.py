@@ -12,14 +12,14 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def stream(seed, key):
     state = np.empty(1, dtype=np.uint64)
     state[0] = seed * _GOLDEN + key * _MIX1 + np.uint64(1)
     return state
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def uniform(state):
     state[0] = state[0] + _GOLDEN
     z = state[0]
@@ -29,7 +29,7 @@ def uniform(state):
     return float(z >> np.uint64(11)) * 2.0 ** -53
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sq_point(X, i, c):
     acc = 0.0
     for j in range(X.shape[1]):
@@ -38,7 +38,7 @@ def sq_point(X, i, c):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def kmeans(X, k, state, tol):
     """k-means++ seeding then Lloyd (see the reference; ``tol`` the absolute shift
     tolerance); returns labels (n,)."""
@@ -101,7 +101,7 @@ def kmeans(X, k, state, tol):
     return labels
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _assign(X, centers):
     n = X.shape[0]
     labels = np.empty(n, dtype=np.int64)

@@ -12,12 +12,12 @@ from numba import njit
 from tsad_fast.kernels._numpy.spot import W_NOISE, one_plus_product
 
 _EPS = np.finfo(np.float64).eps
-_one_plus = njit(cache=True)(one_plus_product)
+_one_plus = njit(cache=True, nogil=True)(one_plus_product)
 # summary columns, in TailFit order
 _T, _ZQ0, _ZQ, _GAMMA, _SIGMA, _NPEAKS = range(6)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sums(peaks, n, theta):
     a = 0.0
     b = 0.0
@@ -31,17 +31,17 @@ def _sums(peaks, n, theta):
     return a, b, c
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _w(a, b, n):
     return (1.0 + a / n) * (b / n) - 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _brackets(wa, wb):
     return (wa < 0.0 and wb > 0.0) or (wa > 0.0 and wb < 0.0)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _solve(peaks, n, a, b, wa):
     """Root of w in (a, b) by bracketed Newton; returns (root, sum log(1 + root*Y))."""
     x = 0.5 * (a + b)
@@ -68,7 +68,7 @@ def _solve(peaks, n, a, b, wa):
     return x, _sums(peaks, n, x)[0]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _roots(peaks, n, lo, hi, n_points, roots, logs, k):
     """Appends the roots of w on linspace(lo, hi, n_points + 2) to roots/logs from index k."""
     g = n_points + 2
@@ -91,7 +91,7 @@ def _roots(peaks, n, lo, hi, n_points, roots, logs, k):
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fit(peaks, n, y_min, y_max, y_sum, n_points, compat):
     """Grimshaw maximum likelihood over peaks[:n]: (gamma, sigma)."""
     roots = np.empty(2 * (n_points + 2))
@@ -122,7 +122,7 @@ def _fit(peaks, n, y_min, y_max, y_sum, n_points, compat):
     return gamma, sigma
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add_peak(state, peaks, counts, tail, y):
     k = counts[tail]
     if k == 0:
@@ -136,7 +136,7 @@ def _add_peak(state, peaks, counts, tail, y):
     counts[tail] = k + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _refit(state, peaks, counts, summary, tail, sign, num, q, n_points, compat):
     n = counts[tail]
     gamma, sigma = _fit(peaks[tail], n, state[tail, 0], state[tail, 1], state[tail, 2],
@@ -152,7 +152,7 @@ def _refit(state, peaks, counts, summary, tail, sign, num, q, n_points, compat):
     summary[tail, _NPEAKS] = n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _run(base, t_upper, t_lower, two_sided, window, x, q, n_points, with_alarm, compat,
          thresholds, alarm, summary):
     n_tails = 2 if two_sided else 1

@@ -8,7 +8,7 @@ from numba import njit
 from tsad_fast.kernels._numpy.vus import rank_of_points
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _areas(rank, starts, ends, m, window, roc, pr):
     n = rank.size
     n_seg = starts.size
