@@ -67,6 +67,17 @@ def test_decision_function_leaves_the_model_unchanged(fitted):
     np.testing.assert_array_equal(model.centers_, before[2])
 
 
+def test_scoring_batch_by_batch_equals_scoring_all_codes(fitted, monkeypatch):
+    model, X = fitted
+    from tsad_fast.windows import sliding_windows
+
+    # torch's float32 products may round differently with the batch size: the same batches
+    monkeypatch.setattr(model, "_eval_batch", 37)  # many batches, the last one short
+    whole = model._scores_of(model._encode(model.model_,
+                                           sliding_windows(model._standardized(X), model.window)))
+    np.testing.assert_array_equal(model.decision_function(X), whole)
+
+
 def test_seeded_and_deterministic():
     X, _ = periodic(600, 3)
     a = GBOC(**FAST, seed=7).fit(X).decision_scores_

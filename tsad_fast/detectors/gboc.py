@@ -130,21 +130,27 @@ class GBOC(WindowDetector):
     def _encode(self, model, windows) -> np.ndarray:
         """Latent codes (n_windows, hidden * n_layers) float64, checked finite once here (the
         kernels take them unchecked)."""
-        codes = self._infer(model.encode, windows).double().numpy()
-        if not np.isfinite(codes).all():
-            raise FloatingPointError("GBOC: the encoder produced NaN/inf codes (training "
-                                     "diverged; lower lr)")
-        return codes
+        return _finite(self._infer(model.encode, windows).double().numpy())
 
     def _balls(self, codes: np.ndarray):
         return granular_balls_unchecked(codes, self.min_support, float(self.prune_kappa),
                                         self.seed, 1e-4, self.backend)
 
     def _score(self, X: np.ndarray) -> np.ndarray:
+        """Point scores (n,); windows are encoded and matched to the balls one inference batch
+        at a time, so memory beyond X and the scores does not grow with the series."""
+        import torch
+
         if X.shape[0] < self.window:
             raise ValueError(f"X has {X.shape[0]} rows, fewer than window={self.window}")
-        return self._scores_of(self._encode(self.model_,
-                                            sliding_windows(self._standardized(X), self.window)))
+
+        def distances(batch):
+            codes = _finite(self.model_.encode(batch).double().cpu().numpy())
+            return torch.from_numpy(nearest_center_unchecked(codes, self.centers_,
+                                                             self.backend)[0])
+
+        windows = sliding_windows(self._standardized(X), self.window)
+        return window_scores_to_points(self._infer(distances, windows).numpy(), self.window)
 
     def _scores_of(self, codes: np.ndarray) -> np.ndarray:
         """Point scores from window codes: distance to the nearest retained ball center."""
@@ -160,3 +166,10 @@ class GBOC(WindowDetector):
         self.radii_ = to_numpy(state["radii"])
         self.n_balls_ = int(self.centers_.shape[0])
         super()._restore(state)
+
+
+def _finite(codes: np.ndarray) -> np.ndarray:
+    if not np.isfinite(codes).all():
+        raise FloatingPointError("GBOC: the encoder produced NaN/inf codes (training diverged; "
+                                 "lower lr)")
+    return codes
