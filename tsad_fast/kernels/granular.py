@@ -42,6 +42,23 @@ class GranularBalls:
     n_before_pruning: int
 
 
+def check_extent(X: np.ndarray, name: str) -> np.ndarray:
+    """Refuse points (n, d) whose sums over points or squared distances overflow float64: the
+    construction sums at most n values (of magnitude at most max |X|) or n squared distances
+    to points or means, each at most the sum over columns of the squared reach: the column's
+    span, plus the rounding of a mean of n values (n eps max |X_j|)."""
+    n = X.shape[0]
+    with np.errstate(over="ignore"):
+        top = np.abs(X).max(axis=0)
+        reach = X.max(axis=0) - X.min(axis=0) + n * np.finfo(np.float64).eps * top
+        bound = n * (top.max() + np.sum(reach * reach))
+    if not np.isfinite(bound):
+        raise ValueError(f"{name}: values too large (up to {top.max():.3g} over {n} points): "
+                         "the sums and squared distances of the construction overflow float64; "
+                         f"rescale {name}")
+    return X
+
+
 def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**64:
         raise TypeError(f"seed must be an integer in [0, 2**64), got {seed!r}")
@@ -60,7 +77,7 @@ def granular_balls(Z, min_support: int = 8, prune_kappa: float = 2.0, seed: int 
         ``KMeans(tol=1e-4)`` in the published construction does; 0 runs it until the assignment
         is stable. The 2-means splits always run until stable (at most 100 steps).
     """
-    Z = as_float_array(Z, "Z", ndim=2)
+    Z = check_extent(as_float_array(Z, "Z", ndim=2), "Z")
     min_support = check_int(min_support, "min_support", 1)
     prune_kappa = check_real(prune_kappa, "prune_kappa", 0.0, math.inf, high_open=True)
     seed = _check_seed(seed)
@@ -82,7 +99,7 @@ def granular_balls_unchecked(Z: np.ndarray, min_support: int, prune_kappa: float
 
 def gb_dm(X) -> float:
     """Distribution measure of one ball: the mean distance of its points (n, d) to their mean."""
-    return _ref.ball_stats(as_float_array(X, "X", ndim=2))[2]
+    return _ref.ball_stats(check_extent(as_float_array(X, "X", ndim=2), "X"))[2]
 
 
 def gb_split(X, seed: int = 2024, key: int = 1):
@@ -91,5 +108,5 @@ def gb_split(X, seed: int = 2024, key: int = 1):
 
     Returns (labels 0/1 (n,), parent DM, size-weighted child DM; inf when a child is empty).
     """
-    X = as_float_array(X, "X", ndim=2, min_length=2)
+    X = check_extent(as_float_array(X, "X", ndim=2, min_length=2), "X")
     return _ref.split_ball(X, SplitMix64(_check_seed(seed), check_int(key, "key", 0)))

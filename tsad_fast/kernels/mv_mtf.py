@@ -87,6 +87,11 @@ class MVMTF:
         weights = as_float_array(omega, "omega", ndim=2)
         if weights.shape != (c, c):
             raise ValueError(f"omega must have shape ({c}, {c}), got {weights.shape}")
+        with np.errstate(over="ignore"):  # |F| is at most the sum of |weights| of a row
+            reach = np.abs(weights - np.diag(np.diag(weights))).sum(axis=1).max()
+        if not np.isfinite(reach):
+            raise ValueError("omega: weights too large: the field's weighted sums overflow "
+                             "float64; rescale omega")
         return weights, 1.0
 
     def fit(self, X) -> "MVMTF":
@@ -95,6 +100,11 @@ class MVMTF:
         X = as_series(X, "X")
         if X.shape[0] < 2:
             raise ValueError(f"X has {X.shape[0]} row(s); at least 2 timestamps are needed")
+        with np.errstate(over="ignore"):  # the quantile bins interpolate between neighbours
+            wide = np.flatnonzero(~np.isfinite(np.diff(np.sort(X, axis=0), axis=0)).all(axis=0))
+        if wide.size:
+            raise ValueError(f"X: variable {wide[0]} has neighbouring values more than the "
+                             "float64 range apart, so its quantile bins overflow; rescale it")
         self._weights(X.shape[1])
         self.edges_ = _ref.bin_edges(X, candidates)
         self.n_bins_ = np.array([e.size + 1 for e in self.edges_], dtype=np.int32)

@@ -42,7 +42,20 @@ def nearest_center(Q, C, backend: str = "auto") -> Tuple[Any, Any]:
     if name == "cuda" and is_gpu_array(Q):
         return _nearest_center_device(Q, C)
     Q, C = as_points_and_centers(Q, C, "Q", "C")
+    check_reach(Q, C)
     return nearest_center_unchecked(Q, C, backend)
+
+
+def check_reach(Q: np.ndarray, C: np.ndarray) -> None:
+    """Refuse Q and C whose squared distances overflow float64 in the dot form: every term of
+    ||q||^2 - 2 q.c + ||c||^2 is at most (||q|| + ||c||)^2, kept below half the largest double."""
+    with np.errstate(over="ignore"):
+        reach = (np.sqrt(np.einsum("ij,ij->i", Q, Q).max(initial=0.0))
+                 + np.sqrt(np.einsum("ij,ij->i", C, C).max()))
+        if np.isfinite(2.0 * reach * reach):
+            return
+    raise ValueError(f"Q and C: values too large (row norms up to {reach:.3g}): their squared "
+                     "distances overflow float64; rescale both")
 
 
 def nearest_center_unchecked(Q: np.ndarray, C: np.ndarray,

@@ -6,6 +6,7 @@ thresholds, then hands the stream to one backend. Every backend runs the same al
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional
 
@@ -57,43 +58,59 @@ class SpotResult:
 
     @property
     def threshold(self) -> float:
-        """The single threshold of the SCAN / CrossAD harness: the mean of ``upper``."""
-        return float(np.mean(self.upper))
+        """The single threshold of the SCAN / CrossAD harness: the mean of ``upper`` (a
+        ValueError for an empty stream, which has no per-point threshold)."""
+        if self.upper.size == 0:
+            raise ValueError("the stream (data, scores) is empty: the harness threshold, the "
+                             "mean of its per-point thresholds, is undefined")
+        with np.errstate(over="ignore"):
+            mean = float(np.mean(self.upper))
+        # thresholds near the largest double overflow the sum: the mean of the values divided first
+        return mean if math.isfinite(mean) else float(np.sum(self.upper / self.upper.size))
 
 
-def calibration(init: np.ndarray, level: float, depth: int, two_sided: bool):
-    """Calibration values, initial thresholds and the drift window, as the reference builds them.
+def calibration(init: np.ndarray, level: float, depth: int, two_sided: bool,
+                name: str = "init_data"):
+    """Calibration values, initial thresholds and the drift window, as the reference builds them
+    (``name``: the calibration values' name in errors).
 
     Returns ``(base, t_upper, t_lower, window)``: ``base`` is ``init`` (SPOT) or
     ``init[depth:]`` minus the mean of the ``depth`` values before each point (DSPOT);
-    ``t_upper = sort(base)[int(level*m)]``, ``t_lower = sort(base)[int((1-level)*m)]``;
+    ``t_upper = sort(base)[int(level*m)]``, ``t_lower = sort(base)[int((1-level)*m)]``
+    (at most the last);
     ``window`` holds the last ``depth`` values of ``init`` (empty without drift).
     """
     if depth:
         if init.size <= depth:
             raise ValueError(
-                f"init_data has {init.size} values; DSPOT with depth={depth} needs more than {depth}"
+                f"{name} has {init.size} values; DSPOT with depth={depth} needs more than {depth}"
             )
-        means = np.lib.stride_tricks.sliding_window_view(init, depth).mean(axis=1)
-        base = init[depth:] - means[:-1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            means = np.lib.stride_tricks.sliding_window_view(init, depth).mean(axis=1)
+            base = init[depth:] - means[:-1]
+        if not np.isfinite(base).all():
+            raise ValueError(f"{name}: values too large: DSPOT's moving mean or the residuals "
+                             "to it overflow float64; rescale them")
         window = np.ascontiguousarray(init[-depth:])
     else:
         base = init
         window = np.empty(0)
     ordered = np.sort(base)
     t_upper = float(ordered[int(level * base.size)])
-    t_lower = float(ordered[int((1 - level) * base.size)]) if two_sided else float("nan")
+    # 1 - level rounds to 1 for level < 2**-54: the last value, not one past it
+    lower_at = min(int((1 - level) * base.size), base.size - 1)
+    t_lower = float(ordered[lower_at]) if two_sided else float("nan")
     if not np.any(base > t_upper):
         raise ValueError(
-            f"init_data: no calibration value exceeds the initial threshold t={t_upper!r} "
+            f"{name}: no calibration value exceeds the initial threshold t={t_upper!r} "
             f"(level={level}, {base.size} values{'; the data is constant' if ordered[0] == ordered[-1] else ''}); "
-            "SPOT needs peaks above t to fit its tail: give more, or more varied, init_data, "
+            f"SPOT needs peaks above t to fit its tail: give more, or more varied, {name}, "
             "or a lower level"
         )
     if two_sided and not np.any(base < t_lower):
         raise ValueError(
-            f"init_data: no calibration value lies below the lower initial threshold "
-            f"t={t_lower!r} (level={level}); give more, or more varied, init_data"
+            f"{name}: no calibration value lies below the lower initial threshold "
+            f"t={t_lower!r} (level={level}); give more, or more varied, {name}"
         )
     return np.ascontiguousarray(base), t_upper, t_lower, window
 
@@ -141,6 +158,16 @@ def spot(
     -------
     SpotResult
     """
+    return named_spot(init_data, data, ("init_data", "data"), q=q, level=level,
+                      n_points=n_points, depth=depth, two_sided=two_sided,
+                      with_alarm=with_alarm, compat=compat, backend=backend)
+
+
+def named_spot(init_data, data, names, *, q: float, level: float, n_points: int, depth: int,
+               two_sided: bool, with_alarm: bool, compat: bool, backend: str) -> SpotResult:
+    """:func:`spot`, its errors calling the calibration values and the stream ``names`` (the
+    arguments' names in a caller, e.g. ``("init_scores", "scores")``)."""
+    init_name, data_name = names
     q = check_open_unit(q, "q")
     level = check_open_unit(level, "level")
     n_points = check_int(n_points, "n_points", 1)
@@ -148,20 +175,25 @@ def spot(
     two_sided = check_bool(two_sided, "two_sided")
     with_alarm = check_bool(with_alarm, "with_alarm")
     compat = check_bool(compat, "compat")
-    init = as_float_array(init_data, "init_data", min_length=1)
-    stream = as_float_array(data, "data", min_length=0)
+    init = as_float_array(init_data, init_name, min_length=1)
+    stream = as_float_array(data, data_name, min_length=0)
     with np.errstate(over="ignore"):
         span = max(init.max(), stream.max(initial=-np.inf)) - min(init.min(), stream.min(initial=np.inf))
     if not np.isfinite(span):
-        raise ValueError("init_data and data span more than the float64 range; rescale them")
+        raise ValueError(f"{init_name} and {data_name} span more than the float64 range; "
+                         "rescale them")
     name, run = _backend.resolve("spot_stream", backend, like=init_data)
-    base, t_upper, t_lower, window = calibration(init, level, depth, two_sided)
+    base, t_upper, t_lower, window = calibration(init, level, depth, two_sided, init_name)
     out = run(base, t_upper, t_lower, two_sided, window, stream, q, n_points, with_alarm, compat)
     upper, lower = out["upper"], out["lower"]
-    if not np.isfinite(upper).all() or (lower is not None and not np.isfinite(lower).all()):
-        raise FloatingPointError(
-            "SPOT produced a non-finite threshold; the data's scale is outside what the GPD fit "
-            "handles in float64 (rescale it)"
+    fits = [out["upper_summary"]] + ([out["lower_summary"]] if two_sided else [])
+    produced = [upper, np.empty(0) if lower is None else lower,
+                [value for fit in fits for value in fit.values()]]
+    if not all(np.isfinite(values).all() for values in produced):
+        raise ValueError(
+            f"SPOT produced a non-finite threshold or tail fit: q={q!r} is too small, or the "
+            f"scale of {init_name} and {data_name} too large, for the GPD fit in float64 "
+            "(raise q or rescale them)"
         )
     return SpotResult(
         upper=upper,

@@ -54,13 +54,20 @@ def vus_areas(labels, score, sliding_window: int = 100, n_thresholds: int = 250,
     roc, pr : (sliding_window + 1,) float64 each: NumPy arrays, or arrays of the score's library
         on its device for a GPU score
     """
+    return checked_vus_areas(labels, score, sliding_window, n_thresholds, backend)
+
+
+def checked_vus_areas(labels, score, window, n_thresholds, backend: str = "auto",
+                      window_name: str = "sliding_window") -> Tuple[Any, Any]:
+    """``vus_areas``, its errors calling the largest buffer length ``window_name`` (the
+    argument's name in the caller: ``window`` for ``range_auc``)."""
     name, _ = _backend.resolve("vus_areas", backend, like=score)
     n_thresholds = check_int(n_thresholds, "n_thresholds", 1)
     if name == "cuda" and is_gpu_array(score):
-        return _vus_areas_device(labels, score, sliding_window, n_thresholds)
+        return _vus_areas_device(labels, score, window, n_thresholds, window_name)
     score = as_float_array(score, "score")
     labels = check_labels(labels, score.size)
-    window = check_window(sliding_window, score.size)
+    window = check_window(window, score.size, window_name)
     return vus_areas_unchecked(labels, score, window, n_thresholds, backend)
 
 
@@ -75,11 +82,11 @@ def vus_areas_unchecked(labels: np.ndarray, score: np.ndarray, window: int, n_th
     return run(score, starts, ends, thresholds, window)
 
 
-def _vus_areas_device(labels, score, sliding_window, n_thresholds):
+def _vus_areas_device(labels, score, sliding_window, n_thresholds, window_name):
     ops, score = _device.adopt(score, "score")
     score = _device.checked(ops, score, "score", ndim=1, min_rows=1)
     n = ops.shape(score)[0]
-    window = check_window(sliding_window, n)
+    window = check_window(sliding_window, n, window_name)
     if is_gpu_array(labels):
         other, labels = _device.adopt(labels, "labels")
         if other.name != ops.name:

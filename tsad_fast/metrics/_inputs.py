@@ -11,7 +11,9 @@ import numpy as np
 from tsad_fast._validation import as_float_array, check_labels, segments
 
 __all__ = ["check_labels", "check_pred", "check_pred_and_labels", "check_score_and_labels",
-           "is_boolean", "segments"]
+           "is_boolean", "oracle_thresholds", "segments"]
+
+N_SWEEP = 100
 
 
 def check_score_and_labels(labels, score, score_name: str = "score"):
@@ -45,3 +47,15 @@ def is_boolean(values: Any) -> bool:
         return np.asarray(values).dtype == np.bool_
     except Exception:  # unreadable input: the validation that follows names the problem
         return False
+
+
+def oracle_thresholds(score: np.ndarray) -> np.ndarray:
+    """TSB-AD's oracle threshold sweep ``linspace(min(score), max(score), 100)`` of a validated
+    score; a score spanning more than the float64 range, whose sweep overflows, is refused."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        thresholds = np.linspace(score.min(), score.max(), N_SWEEP)
+    if not np.isfinite(thresholds).all():
+        raise ValueError(f"score spans more than the float64 range ({score.min():.3g} to "
+                         f"{score.max():.3g}): the oracle threshold sweep linspace(min, max, "
+                         f"{N_SWEEP}) overflows; rescale it")
+    return thresholds

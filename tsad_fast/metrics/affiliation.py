@@ -16,10 +16,10 @@ import math
 import numpy as np
 
 from tsad_fast.kernels.affiliation import affiliation_sweep_unchecked
-from tsad_fast.metrics._inputs import check_pred_and_labels, check_score_and_labels
+from tsad_fast.metrics._inputs import (check_pred_and_labels, check_score_and_labels,
+                                       oracle_thresholds)
 
 _EPS = 1e-15
-N_SWEEP = 100
 
 
 def best_affiliation_f1(labels: np.ndarray, values: np.ndarray, thresholds: np.ndarray,
@@ -48,8 +48,3 @@ def affiliation_f1(labels, score=None, pred=None, backend: str = "auto") -> floa
         raise TypeError("affiliation_f1 needs score (oracle threshold sweep) or pred")
     labels, score = check_score_and_labels(labels, score)
     return best_affiliation_f1(labels, score, oracle_thresholds(score), backend)
-
-
-def oracle_thresholds(score: np.ndarray) -> np.ndarray:
-    """TSB-AD's 100 thresholds ``linspace(min(score), max(score), 100)``."""
-    return np.linspace(score.min(), score.max(), N_SWEEP)

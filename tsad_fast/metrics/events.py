@@ -24,15 +24,15 @@ from typing import Iterable, Iterator, Tuple
 
 import numpy as np
 
-from tsad_fast.metrics._inputs import check_pred_and_labels, check_score_and_labels, segments
+from tsad_fast.metrics._inputs import (check_pred_and_labels, check_score_and_labels,
+                                       oracle_thresholds, segments)
 
 _EPS = 1e-15
-N_SWEEP = 100
 
 
 def oracle_predictions(score: np.ndarray) -> Iterator[np.ndarray]:
     """TSB-AD's sweep: ``score > t`` for ``t`` in ``linspace(min, max, 100)``."""
-    return (score > t for t in np.linspace(score.min(), score.max(), N_SWEEP))
+    return (score > t for t in oracle_thresholds(score))
 
 
 def _f1(tp, fp, fn):

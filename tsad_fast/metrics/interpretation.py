@@ -43,11 +43,13 @@ def _ranked_hits(dim_labels, attributions, p: float, timestamps):
         raise ValueError("timestamps index rows outside dim_labels")
     rows = rows[gt[rows].sum(axis=1) > 0]
     if rows.size == 0:
-        raise ValueError("no evaluated timestamp has a ground-truth variable")
+        raise ValueError("no evaluated timestamp has a ground-truth variable: dim_labels has no 1 "
+                         "in the rows of timestamps")
     order = np.argsort(-att[rows], axis=1, kind="stable")
     n_true = gt[rows].sum(axis=1).astype(int)
-    # ceil(P * |GT|), robust to products like 1.1 * 10 = 11.000000000000002
-    k = np.minimum(np.ceil(p * n_true - 1e-9).astype(int), gt.shape[1])
+    # ceil(P * |GT|) in [1, c], robust to products like 1.1 * 10 = 11.000000000000002; clipped
+    # before the cast, which cannot hold P near the largest double
+    k = np.clip(np.ceil(p * n_true - 1e-9), 1, gt.shape[1]).astype(int)
     hits = np.take_along_axis(gt[rows], order, axis=1)
     return hits, n_true, k
 
@@ -71,7 +73,8 @@ def ndcg_at_p(dim_labels, attributions, p: float = 1.0,
     discount = 1.0 / np.log2(np.arange(2, hits.shape[1] + 2))
     values = []
     for i in range(len(k)):
-        dcg = float(np.dot(hits[i, :k[i]], discount[:k[i]]))
+        # summed as the ideal is, so that a perfect ranking scores exactly 1
+        dcg = float(discount[:k[i]][hits[i, :k[i]] > 0].sum())
         ideal = float(discount[:min(k[i], n_true[i])].sum())
         values.append(dcg / ideal)
     return float(np.mean(values))

@@ -4,8 +4,9 @@ The autocorrelation of the first 20,000 points (FFT, lags 0..400, as statsmodels
 its strict local maxima from lag 3 on, ranked by height; the ``rank``-th pick plus 3 is the
 period, or 125 when there is no usable maximum or the pick is outside lags 3..300. TSB-AD's
 selection rules for rank 2 and 3 are kept as written. Differences, by design: 2-D input uses its
-first channel (TSB-AD silently returns 0, which makes the VUS window 0), and the result is
-never below 1.
+first channel (TSB-AD silently returns 0, which makes the VUS window 0), the result is never
+below 1, and the period does not depend on the data's scale (TSB-AD's autocorrelation
+overflows above ~1e154 and underflows below ~1e-154, and then returns 125).
 """
 from __future__ import annotations
 
@@ -44,8 +45,11 @@ def find_length_rank(data, rank: int = 1) -> int:
     if rank == 0:
         return 1
     x = x[:20000]
-    if np.ptp(x) == 0:
+    if x.min() == x.max():
         return _FALLBACK  # no autocorrelation to read
+    # the autocorrelation is scale-free: a power-of-two scaling (exact) to a largest value near 1
+    # keeps its squares and sums inside float64 for data near either end of the range
+    x = np.ldexp(x, -np.frexp(np.abs(x).max())[1])
     corr = _autocorrelation(x, 400)[_BASE:]
     if corr.size < 3:
         return _FALLBACK

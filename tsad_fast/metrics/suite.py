@@ -9,8 +9,8 @@ import numpy as np
 from tsad_fast._validation import as_float_array, check_int, check_labels
 from tsad_fast.kernels._device import to_host
 from tsad_fast.kernels.vus import vus_areas_unchecked
-from tsad_fast.metrics._inputs import check_pred, is_boolean
-from tsad_fast.metrics.affiliation import best_affiliation_f1, oracle_thresholds
+from tsad_fast.metrics._inputs import check_pred, is_boolean, oracle_thresholds
+from tsad_fast.metrics.affiliation import best_affiliation_f1
 from tsad_fast.metrics.events import best_event_scores, oracle_predictions
 from tsad_fast.metrics.point import _auc_pr, _auc_roc, _f1_of_pred, _oracle_f1
 from tsad_fast.metrics.vus import mean_area

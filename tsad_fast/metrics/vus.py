@@ -14,7 +14,7 @@ import numpy as np
 
 from tsad_fast._backend import is_gpu_array
 from tsad_fast.kernels import _device
-from tsad_fast.kernels.vus import vus_areas
+from tsad_fast.kernels.vus import checked_vus_areas, vus_areas
 
 
 def vus_curves(labels, score, sliding_window: int = 100, n_thresholds: int = 250,
@@ -44,7 +44,7 @@ def range_auc(labels, score, window: int = 100, n_thresholds: int = 250,
     """``(Range-AUC-ROC, Range-AUC-PR)`` at the single buffer length ``window``: one slice of
     the VUS surface (TSB-AD 1.5's per-window areas), not the legacy ``RangeAUC`` function that
     predates its October 2024 fix."""
-    roc, pr = vus_areas(labels, score, window, n_thresholds, backend)
+    roc, pr = checked_vus_areas(labels, score, window, n_thresholds, backend, "window")
     return float(roc[-1]), float(pr[-1])
 
 

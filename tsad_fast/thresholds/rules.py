@@ -28,7 +28,7 @@ import numpy as np
 
 from tsad_fast._validation import (as_float_array, check_bool, check_int, check_open_unit,
                                    check_real)
-from tsad_fast.kernels.spot import spot
+from tsad_fast.kernels.spot import named_spot
 
 
 class Thresholder:
@@ -95,11 +95,20 @@ class Thresholder:
         return thresholder
 
 
+def finite(threshold: float, rule: str) -> float:
+    """``threshold``, refused where ``rule`` overflowed float64 on the training scores."""
+    if not math.isfinite(threshold):
+        raise ValueError(f"scores: values too large: {rule} of the scores overflows float64; "
+                         "rescale them")
+    return threshold
+
+
 class ThreeSigma(Thresholder):
     """``mean + 3 * std`` (population std) of the training scores."""
 
     def _fit(self, scores):
-        self.threshold_ = float(scores.mean() + 3.0 * scores.std())
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.threshold_ = finite(float(scores.mean() + 3.0 * scores.std()), "mean + 3 * std")
 
 
 class Quantile(Thresholder):
@@ -113,7 +122,8 @@ class Quantile(Thresholder):
         check_open_unit(self.q, "q")
 
     def _fit(self, scores):
-        self.threshold_ = float(np.quantile(scores, self.q))
+        with np.errstate(over="ignore", invalid="ignore"):  # interpolating across the span
+            self.threshold_ = finite(float(np.quantile(scores, self.q)), "the quantile")
 
 
 class Fixed(Thresholder):
@@ -157,8 +167,9 @@ class SPOTThreshold(Thresholder):
             raise ValueError(f"mode must be 'fit' or 'stream', got {self.mode!r}")
 
     def _run(self, stream: np.ndarray):
-        return spot(self.init_scores_, stream, q=self.q, level=self.level,
-                    n_points=self.n_points, compat=self.compat, backend=self.backend)
+        return named_spot(self.init_scores_, stream, ("training scores", "scores"), q=self.q,
+                          level=self.level, n_points=self.n_points, depth=0, two_sided=False,
+                          with_alarm=True, compat=self.compat, backend=self.backend)
 
     def _fit(self, scores):
         self.init_scores_ = scores.copy()

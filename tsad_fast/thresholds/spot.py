@@ -15,7 +15,7 @@ from typing import Optional
 import numpy as np
 
 from tsad_fast._validation import as_float_array, check_bool, check_int, check_open_unit
-from tsad_fast.kernels.spot import SpotResult, spot
+from tsad_fast.kernels.spot import SpotResult, named_spot, spot
 
 __all__ = ["SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds", "SpotResult"]
 
@@ -168,5 +168,6 @@ def spot_thresholds(init_scores, scores, *, q: float = 1e-3, level: float = 0.98
     ``.threshold`` the mean of the per-point thresholds (the SCAN / CrossAD harness's threshold).
     Defaults q = 1e-3, level = 0.98 follow that harness (SPEC 1.4).
     """
-    return spot(init_scores, scores, q=q, level=level, n_points=n_points, depth=depth,
-                with_alarm=with_alarm, compat=compat, backend=backend)
+    return named_spot(init_scores, scores, ("init_scores", "scores"), q=q, level=level,
+                      n_points=n_points, depth=depth, two_sided=False, with_alarm=with_alarm,
+                      compat=compat, backend=backend)
