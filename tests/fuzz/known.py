@@ -7,13 +7,6 @@ import pytest
 
 from tests.conftest import backend_params
 
-# spot, numba: with n_points = 1 and a peak above ~3e7, the reference's first search interval
-# is reversed, its middle grid point is theta = 0 exactly, and the Numba root search returns
-# theta = 0 as a root; sigma = gamma / theta is then 0 / 0, a ZeroDivisionError under Numba's
-# Python error model (the reference and C++ skip that candidate). Reproducer:
-# spot(np.r_[np.arange(10.0), 1e9], [], level=0.5, n_points=1, backend="numba")
-SPOT_NUMBA_ZERO_ROOT = "numba spot: theta = 0 taken as a root, ZeroDivisionError"
-
 # spot, cpp and numba: peaks spanning many orders of magnitude make w(theta) ill-conditioned,
 # and the three root searches pick different Grimshaw roots. Reproducer:
 # spot(np.r_[np.zeros(4), 1.0, 1e100], [], q=0.1, level=0.5): the reference's z_q is 3.67e60

@@ -10,7 +10,7 @@ from tests.conftest import backend_params, make_stream
 from tests.fuzz.contract import assert_close, canonical, check, outcome
 from tests.fuzz.hostile import (LENGTHS, hostile_arrays, labelled_scores, parameters, presented,
                                  windows)
-from tests.fuzz.known import SPOT_NUMBA_ZERO_ROOT, SPOT_RANGE_ENDS, SPOT_WIDE_PEAKS, backends
+from tests.fuzz.known import SPOT_RANGE_ENDS, SPOT_WIDE_PEAKS, backends
 from tests.kernels.test_spot import assert_same
 from tsad_fast.kernels import MVMTF, affiliation_sweep, mv_mtf, spot, vus_areas
 
@@ -123,7 +123,7 @@ def spot_agrees(init, stream):
 
 
 @pytest.mark.parametrize("backend", backends(
-    "spot_stream", cpp=SPOT_WIDE_PEAKS, numba=f"{SPOT_NUMBA_ZERO_ROOT}; {SPOT_WIDE_PEAKS}"))
+    "spot_stream", cpp=SPOT_WIDE_PEAKS, numba=SPOT_WIDE_PEAKS))
 @given(case=spot_args())
 @example(case=(np.r_[np.arange(10.0), 1e9], np.empty(0), {"level": 0.5, "n_points": 1}))
 @example(case=(np.r_[np.zeros(4), 1.0, 1e100], np.empty(0), {"q": 0.1, "level": 0.5}))

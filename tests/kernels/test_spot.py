@@ -86,6 +86,17 @@ def test_compiled_backend_matches_reference_to_1e9(compiled_backend, variant, ki
     assert_same(result, reference, scale=np.abs(series).max(), rtol=1e-9)
 
 
+
+def test_a_reversed_search_interval_skips_the_trivial_root(compiled_backend):
+    """One search point and a peak near 1e9: the first interval runs from +1e-9 to -1e-9 and
+    its root search may land on theta = 0, a candidate with sigma = 0 / 0 that every backend
+    skips (Numba raised ZeroDivisionError)."""
+    init = np.r_[np.arange(10.0), 1e9]
+    got = spot(init, [], level=0.5, n_points=1, backend=compiled_backend).upper_tail
+    want = spot(init, [], level=0.5, n_points=1, backend="numpy").upper_tail
+    assert got.gamma == pytest.approx(want.gamma, rel=1e-9)
+    assert got.quantile == pytest.approx(want.quantile, rel=1e-9)
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("kind,compat", [("normal", False), ("pareto", True), ("drift", True),
                                          ("exponential", False)])

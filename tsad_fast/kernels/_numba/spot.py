@@ -112,6 +112,8 @@ def _fit(peaks, n, y_min, y_max, y_sum, n_points, compat):
     if not compat:
         best = -best
     for i in range(k):
+        if roots[i] == 0.0:  # the trivial root (a reversed interval): a NaN candidate elsewhere
+            continue
         g = logs[i] / n
         s = g / roots[i]
         ll = -n * np.log(s) - n * (g + 1.0)
