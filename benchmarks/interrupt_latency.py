@@ -26,8 +26,13 @@ def latency(call, delay):
         call()
     except KeyboardInterrupt:
         return time.perf_counter() - sent[0]
-    timer.join()
-    return None  # finished before the signal
+    timer.cancel()  # finished before the signal; one already sent lands here
+    try:
+        timer.join()
+        time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
+    return None
 
 
 def main():

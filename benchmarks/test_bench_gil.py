@@ -1,7 +1,8 @@
 """Python threads over the compiled kernels: 8 calls in one thread (anchor) against the same
 8 calls spread over 4 threads, each kernel limited to one OpenMP thread so that the threads
 are the only parallelism. The ratio is the speed-up the released GIL gives (at most the core
-count: 2 on the project's machines). Inputs: tests/reliability/test_threads.py.
+count: 2 on the project's machines). Inputs: tests/reliability/test_threads.py, ten times
+longer when timing.
 
     python -m pytest benchmarks/test_bench_gil.py --benchmark-only
 """
@@ -42,8 +43,8 @@ def params():
 
 @pytest.mark.parametrize("kernel, backend", list(params()))
 @pytest.mark.parametrize("threads", [1, N_THREADS], ids=["serial", "threads"])
-def test_threads(timed, kernel, backend, threads):
-    calls = [case(kernel, seed) for seed in range(N_CALLS)]
+def test_threads(timed, full_size, kernel, backend, threads):
+    calls = [case(kernel, seed, size=10 if full_size else 1) for seed in range(N_CALLS)]
     run_calls(calls[:1], backend)  # compiled (Numba) and warm
     group = f"{N_CALLS} calls of {kernel} [{backend}], 1 OpenMP thread each"
     if threads == 1:

@@ -11,14 +11,16 @@ from tests.conftest import backend_params
 N_THREADS = 4
 
 
-def case(kernel, seed):
-    """A call of ``kernel`` on inputs drawn from ``seed``: backend -> comparable output."""
+def case(kernel, seed, size=1):
+    """A call of ``kernel`` on inputs drawn from ``seed`` (``size`` times longer series and
+    more points): backend -> comparable output."""
     rng = np.random.default_rng(seed)
-    score = rng.random(3000)
-    labels = np.zeros(3000)
-    labels[rng.choice(2900, 8, replace=False)[:, None] + np.arange(40)] = 1
-    points, centers = rng.normal(size=(4000, 6)), rng.normal(size=(50, 6))
-    stream = rng.normal(size=20_000)
+    n = 3000 * size
+    score = rng.random(n)
+    labels = np.zeros(n)
+    labels[rng.choice(n - 100, 8 * size, replace=False)[:, None] + np.arange(40)] = 1
+    points, centers = rng.normal(size=(4000 * size, 6)), rng.normal(size=(50, 6))
+    stream = rng.normal(size=20_000 * size)
     calls = {
         "vus_areas": lambda b: kernels.vus_areas(labels, score, 200, 250, backend=b),
         "affiliation_sweep": lambda b: kernels.affiliation_sweep(
@@ -27,7 +29,7 @@ def case(kernel, seed):
                                        backend=b).upper,
         "nearest_center": lambda b: kernels.nearest_center(points, centers, backend=b),
         "kmeans_assign": lambda b: kernels.kmeans_assign(points, centers, backend=b),
-        "granular_balls": lambda b: kernels.granular_balls(points[:1500], backend=b).labels,
+        "granular_balls": lambda b: kernels.granular_balls(points[:1500 * size], backend=b).labels,
         "mv_mtf": lambda b: kernels.mv_mtf(points[:2000, :3], backend=b),
     }
     return calls[kernel]
