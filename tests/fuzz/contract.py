@@ -76,36 +76,31 @@ def check(got, want, names: Iterable[str], same: Callable, finite: Callable = as
     same(got, want)
 
 
-def assert_equal(got, want) -> None:
-    """Bit-identical results (arrays, numbers, tuples and dataclasses of them)."""
+def compare(got, want, leaf: Callable) -> None:
+    """``leaf(got, want)`` on every array or number of two results of the same structure
+    (arrays, numbers, tuples, lists, dicts and dataclasses of them)."""
     if dataclasses.is_dataclass(want):
         got, want = dataclasses.asdict(got), dataclasses.asdict(want)
     if isinstance(want, dict):
         assert got.keys() == want.keys()
         for key in want:
-            assert_equal(got[key], want[key])
+            compare(got[key], want[key], leaf)
     elif isinstance(want, (tuple, list)):
         assert len(got) == len(want)
         for g, w in zip(got, want):
-            assert_equal(g, w)
+            compare(g, w, leaf)
     else:
-        np.testing.assert_array_equal(got, want)
+        leaf(got, want)
+
+
+def assert_equal(got, want) -> None:
+    """Bit-identical results."""
+    compare(got, want, np.testing.assert_array_equal)
 
 
 def assert_close(rtol: float = 0.0, atol: float = 1e-12) -> Callable:
     """A ``same`` for ``check``: every number within ``atol + rtol * |want|`` (NaN where the
     reference has NaN), integers equal."""
     def same(got, want):
-        if dataclasses.is_dataclass(want):
-            got, want = dataclasses.asdict(got), dataclasses.asdict(want)
-        if isinstance(want, dict):
-            assert got.keys() == want.keys()
-            for key in want:
-                same(got[key], want[key])
-        elif isinstance(want, (tuple, list)):
-            assert len(got) == len(want)
-            for g, w in zip(got, want):
-                same(g, w)
-        else:
-            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
+        compare(got, want, lambda g, w: np.testing.assert_allclose(g, w, rtol=rtol, atol=atol))
     return same
