@@ -99,21 +99,34 @@ class MultimodalCNN(nn.Module):
         self.gdfn = GDFN(width)
         self.classifier = nn.Linear(width, 2)
 
-    def attend(self, queries, keys):
-        """Tokens (B, L, C) of one modality attend to the other's: softmax(QK^T / sqrt(C)) V."""
-        weights = torch.softmax(self.query(queries) @ self.key(keys).transpose(1, 2) * self.scale,
-                                dim=-1)
-        return weights @ self.value(keys)
+    def tokens(self, x):
+        """Rows (B, c) of one modality -> their tokens (B, L = c, C) after the shared blocks."""
+        return self.blocks(x.unsqueeze(1)).transpose(1, 2)
 
-    def forward(self, raw, mtf=None):
-        batch = raw.shape[0]
-        both = raw if mtf is None else torch.cat([raw, mtf])
-        features = self.blocks(both.unsqueeze(1))  # one pass, shared weights
-        num = features[:batch].transpose(1, 2)  # (B, L, C)
-        img = num if mtf is None else features[batch:].transpose(1, 2)
-        forward_attention = self.attend(num, img)
-        backward_attention = forward_attention if mtf is None else self.attend(img, num)
+    def project(self, tokens):
+        """(queries, keys, values), each (B, L, C), of one modality's tokens: what the
+        attention reads of them, so a modality held fixed is projected once."""
+        return self.query(tokens), self.key(tokens), self.value(tokens)
+
+    def attend(self, queries, keys, values):
+        """One modality's projected queries attend to the other's keys and values:
+        softmax(QK^T / sqrt(C)) V (B, L, C); a batch of 1 on one side broadcasts."""
+        return torch.softmax(queries @ keys.transpose(1, 2) * self.scale, dim=-1) @ values
+
+    def head(self, num, img=None):
+        """Logits (B, 2) from the projected tokens ``num`` and ``img`` (:meth:`project`) of the
+        raw and MV-MTF modality (one of them may be a single row, held for the whole batch);
+        ``img=None``: the raw tokens attend to themselves."""
+        forward_attention = self.attend(num[0], *(num if img is None else img)[1:])
+        backward_attention = forward_attention if img is None else self.attend(img[0], *num[1:])
         fused = torch.cat([forward_attention, backward_attention], dim=2).transpose(1, 2)
         fused = self.pointwise(self.depthwise(fused))                       # (B, C, L)
         fused = self.norm(fused.transpose(1, 2)).transpose(1, 2)
         return self.classifier(self.gdfn(fused).mean(dim=2))
+
+    def forward(self, raw, mtf=None):
+        batch = raw.shape[0]
+        both = raw if mtf is None else torch.cat([raw, mtf])
+        features = self.tokens(both)  # one pass, shared weights
+        num = self.project(features[:batch])
+        return self.head(num, None if mtf is None else self.project(features[batch:]))
