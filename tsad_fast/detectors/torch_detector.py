@@ -93,19 +93,23 @@ class TorchDetector(BaseDetector):
         resolve_device(self.device)
         self._check_model_params()
 
-    def _threads(self) -> int:
+    def _threads(self, inference: bool = False) -> int:
+        """Torch threads: ``n_threads``, or with "auto" every usable core for inference passes
+        (batches of ``_eval_batch`` samples) and ``_auto_threads`` of them for training steps."""
         if self.n_threads != "auto":
             return int(self.n_threads)
         cores = _threads.usable_cores()
-        return cores if self._auto_threads is None else min(self._auto_threads, cores)
+        if inference or self._auto_threads is None:
+            return cores
+        return min(self._auto_threads, cores)
 
-    def _thread_budget(self):
-        if self._threads() > 1 and _threads.torch_spins() and not _threads.warned_once():
+    def _thread_budget(self, inference: bool = False):
+        if self._threads(inference) > 1 and _threads.torch_spins() and not _threads.warned_once():
             warnings.warn("torch was imported before tsad_fast, so its OpenMP threads wait by "
                           "spinning and slow down beside other busy processes; import "
                           "tsad_fast first, set OMP_WAIT_POLICY=PASSIVE, or pass n_threads=1",
                           RuntimeWarning, stacklevel=3)
-        return _threads.torch_threads(self._threads())
+        return _threads.torch_threads(self._threads(inference))
 
     # --- fit -----------------------------------------------------------------------------------
     def _validate_training_data(self, X, y):
@@ -144,7 +148,9 @@ class TorchDetector(BaseDetector):
         import torch
         from tqdm.auto import tqdm
 
-        optimizer = torch.optim.Adam(model.parameters(), lr=self.lr)
+        # foreach: the same updates bit for bit as the per-tensor loop, ~2 ms less a step on
+        # GBOC's 2-layer LSTM (8.7 vs 10.6 ms at batch 32, one AVX-512 core)
+        optimizer = torch.optim.Adam(model.parameters(), lr=self.lr, foreach=True)
         order = torch.Generator().manual_seed(self.seed)
         train = [t[:n_train] for t in samples]
         val = [t[n_train:n_train + n_val] for t in samples]
@@ -195,7 +201,7 @@ class TorchDetector(BaseDetector):
         model.eval()
         n = len(tensors[0])
         total, parts = 0.0, {}
-        with torch.no_grad():
+        with torch.no_grad(), self._thread_budget(inference=True):
             for start in range(0, n, self._eval_batch):
                 batch = [t[start:start + self._eval_batch].contiguous().to(self.device_)
                          for t in tensors]
@@ -214,7 +220,7 @@ class TorchDetector(BaseDetector):
 
         size = batch or self._eval_batch
         out = []
-        with torch.no_grad():
+        with torch.no_grad(), self._thread_budget(inference=True):
             for start in range(0, len(tensors[0]), size):
                 out.append(fn(*[t[start:start + size].contiguous().to(self.device_)
                                 for t in tensors]).cpu())
