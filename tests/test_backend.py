@@ -91,8 +91,9 @@ def test_registry_is_complete_after_import_and_every_entry_loads():
             "print(','.join(b.kernels()))")
     fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout.strip().split(",")
-    assert set(fresh) == {"affiliation_sweep", "granular_balls", "kmeans_assign", "mtf_field",
-                          "mtf_transitions", "nearest_center", "spot_stream", "vus_areas"}
+    assert set(fresh) == {"affiliation_sweep", "granular_balls", "kmeans_assign", "mtf_digitize",
+                          "mtf_field", "mtf_quantiles", "mtf_transitions", "nearest_center",
+                          "spot_stream", "vus_areas"}
     built = {"numpy", "numba"} | {b for b, module in (("cpp", "tsad_fast._core"),
                                                       ("cuda", "tsad_fast._cuda"))
                                   if importlib.util.find_spec(module) is not None}

@@ -62,6 +62,56 @@ def test_backends_equal_the_oracle(backend, case, omega, alpha):
     np.testing.assert_allclose(F, expected, rtol=1e-12, atol=1e-15)
 
 
+BINNING_BACKENDS = backend_params("mtf_quantiles", reference=False)
+
+
+@pytest.mark.parametrize("backend", BINNING_BACKENDS)
+@given(case=series, candidates=st.lists(st.integers(2, 14), min_size=1, max_size=5))
+def test_binning_kernels_equal_the_reference_bit_for_bit(backend, case, candidates):
+    X = make(*case)
+    fractions = ref.levels(candidates) / 100.0
+    quantiles = _backend.resolve("mtf_quantiles", backend)[1]
+    digitize = _backend.resolve("mtf_digitize", backend)[1]
+    Q, at_most = ref.mtf_quantiles(X, fractions)
+    got_Q, got_at_most = quantiles(X, fractions)
+    np.testing.assert_array_equal(got_Q, Q)
+    np.testing.assert_array_equal(got_at_most, at_most)
+    E = ref.padded_edges(ref.choose_edges(Q, at_most, X.shape[0], candidates))
+    np.testing.assert_array_equal(digitize(X, E), ref.mtf_digitize(X, E))
+    model = MVMTF(bins=candidates, backend=backend).fit(X)
+    for got, expected in zip(model.edges_, ref.bin_edges(X, candidates)):
+        np.testing.assert_array_equal(got, expected)
+
+
+@given(case=series, candidates=st.lists(st.integers(2, 14), min_size=1, max_size=5))
+def test_reference_quantiles_are_numpy_percentiles(case, candidates):
+    X = make(*case)
+    levels = ref.levels(candidates)
+    Q, at_most = ref.mtf_quantiles(X, levels / 100.0)
+    np.testing.assert_array_equal(Q, np.percentile(X, levels, axis=0))
+    np.testing.assert_array_equal(at_most, (X[:, None, :] <= Q[None]).sum(axis=0))
+
+
+@pytest.mark.parametrize("backend", BINNING_BACKENDS)
+def test_binning_edge_cases(backend):
+    quantiles = _backend.resolve("mtf_quantiles", backend)[1]
+    digitize = _backend.resolve("mtf_digitize", backend)[1]
+    one = np.array([[3.0, -1.0]])  # one row: every quantile is that row
+    Q, at_most = quantiles(one, np.array([0.0, 0.5, 1.0]))
+    np.testing.assert_array_equal(Q, [[3.0, -1.0]] * 3)
+    np.testing.assert_array_equal(at_most, np.ones((3, 2)))
+    ties = np.repeat([[1.0], [2.0]], 50, axis=0)  # half ones, half twos: the median is 1.5
+    Q, at_most = quantiles(ties, np.array([0.25, 0.5, 0.75]))
+    np.testing.assert_array_equal(Q[:, 0], [1.0, 1.5, 2.0])
+    np.testing.assert_array_equal(at_most[:, 0], [50, 50, 100])
+    E = np.array([[0.0, 1.0, np.inf]])  # padded: x equal to an edge stays in the bin below it
+    np.testing.assert_array_equal(digitize(np.array([[-1.0], [0.0], [0.5], [1.0], [9.0]]), E)[:, 0],
+                                  [0, 0, 1, 1, 2])
+    if backend == "cpp":  # the compiled layer's own guard: its ranks assume increasing fractions
+        with pytest.raises(ValueError, match="fractions"):
+            quantiles(one, np.array([0.5, 0.25]))
+
+
 def test_bin_count_maximises_entropy_ties_to_the_smaller():
     rng = np.random.default_rng(1)
     X = np.c_[rng.normal(size=500), rng.integers(0, 3, size=500), np.repeat(np.arange(5), 100)]

@@ -11,10 +11,12 @@ consecutive timestamps enter, so no n x n image is formed.
 ``fit_transform(X)`` is the published behaviour (fit on the converted segment itself), which is
 also what ``mv_mtf`` computes.
 
-Backends: the NumPy reference, Numba, C++ (OpenMP over variables for the counts, over
-timestamps for the field) and CUDA for the transition counts and the field; the binning (a few
-percentiles per variable) is shared NumPy code. The field's cross sum may be formed with fused
-multiply-adds, so backends agree to ~1e-15, not bit for bit.
+Backends: the NumPy reference, Numba and C++ for every step (OpenMP over variables for the
+quantiles and the counts, over timestamps for the binning and the field), CUDA for the transition
+counts and the field; the entropy choice among the candidate bin counts (a few numbers per
+variable) is shared NumPy code. The quantiles and bins are the same bit for bit on every backend;
+the field's cross sum may be formed with fused multiply-adds on the GPU, so backends agree to
+~1e-15 there.
 """
 from __future__ import annotations
 
@@ -27,13 +29,14 @@ from tsad_fast import _backend
 from tsad_fast._validation import as_float_array, as_series
 from tsad_fast.kernels._numpy import mv_mtf as _ref
 
-for _name in ("mtf_transitions", "mtf_field"):
+for _name in ("mtf_quantiles", "mtf_digitize", "mtf_transitions", "mtf_field"):
     _backend.register(
         _name,
         cpp=f"tsad_fast._core:{_name}",
-        cuda=f"tsad_fast._cuda:{_name}",
         numba=f"tsad_fast.kernels._numba.mv_mtf:{_name}",
         numpy=f"tsad_fast.kernels._numpy.mv_mtf:{_name}",
+        **({"cuda": f"tsad_fast._cuda:{_name}"} if _name in ("mtf_transitions", "mtf_field")
+           else {}),
     )
 
 
@@ -96,38 +99,62 @@ class MVMTF:
 
     def fit(self, X) -> "MVMTF":
         """Learn the bins and the transition matrices of X (n >= 2, c); 1-D is one variable."""
+        self._fit(X)
+        return self
+
+    def _fit(self, X) -> np.ndarray:
+        """``fit``; returns the validated X's bins (n, c)."""
         _, candidates = self._check_params()
         X = as_series(X, "X")
         if X.shape[0] < 2:
             raise ValueError(f"X has {X.shape[0]} row(s); at least 2 timestamps are needed")
         with np.errstate(over="ignore"):  # the quantile bins interpolate between neighbours
-            wide = np.flatnonzero(~np.isfinite(np.diff(np.sort(X, axis=0), axis=0)).all(axis=0))
-        if wide.size:
-            raise ValueError(f"X: variable {wide[0]} has neighbouring values more than the "
-                             "float64 range apart, so its quantile bins overflow; rescale it")
+            spread = X.max(axis=0) - X.min(axis=0)
+            if not np.isfinite(spread).all():  # only then can neighbouring values be that far
+                wide = np.flatnonzero(~np.isfinite(np.diff(np.sort(X, axis=0), axis=0)).all(axis=0))
+                if wide.size:
+                    raise ValueError(f"X: variable {wide[0]} has neighbouring values more than "
+                                     "the float64 range apart, so its quantile bins overflow; "
+                                     "rescale it")
         self._weights(X.shape[1])
-        self.edges_ = _ref.bin_edges(X, candidates)
+        _, quantiles = _backend.resolve("mtf_quantiles", self._binning_backend())
+        Q, at_most = quantiles(X, _ref.levels(candidates) / 100.0)
+        self.edges_ = _ref.choose_edges(Q, at_most, X.shape[0], candidates)
         self.n_bins_ = np.array([e.size + 1 for e in self.edges_], dtype=np.int32)
-        _, run = _backend.resolve("mtf_transitions", self.backend)
-        self.transitions_ = run(_ref.digitize(X, self.edges_), self.n_bins_)
         self.n_features_in_ = X.shape[1]
-        return self
+        B = self._digitize(X)
+        _, run = _backend.resolve("mtf_transitions", self.backend)
+        self.transitions_ = run(B, self.n_bins_)
+        return B
+
+    def _binning_backend(self) -> str:
+        """The binning's backend: the CPU's fastest when the GPU is asked for (it has no
+        binning kernel; its transition and field kernels take the bins from the host)."""
+        return "auto" if self.backend == "cuda" else self.backend
+
+    def _digitize(self, X: np.ndarray) -> np.ndarray:
+        _, run = _backend.resolve("mtf_digitize", self._binning_backend())
+        return run(X, _ref.padded_edges(self.edges_))
 
     def transform(self, X) -> np.ndarray:
         """F (n, c) float64 of X with the fitted bins and transitions."""
         if not hasattr(self, "transitions_"):
             raise ValueError("this MVMTF is not fitted yet; call fit first")
-        alpha, _ = self._check_params()
         X = as_series(X, "X")
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} variables, the transformer was fitted with "
                              f"{self.n_features_in_}")
-        weights, scale = self._weights(X.shape[1])
+        return self._field(self._digitize(X))
+
+    def _field(self, B: np.ndarray) -> np.ndarray:
+        alpha, _ = self._check_params()
+        weights, scale = self._weights(B.shape[1])
         _, run = _backend.resolve("mtf_field", self.backend)
-        return run(_ref.digitize(X, self.edges_), self.transitions_, weights, alpha, scale)
+        return run(B, self.transitions_, weights, alpha, scale)
 
     def fit_transform(self, X) -> np.ndarray:
-        return self.fit(X).transform(X)
+        """``fit(X).transform(X)``, binning X once."""
+        return self._field(self._fit(X))
 
 
 def mv_mtf(X, alpha: float = 0.9, bins: Iterable[int] = range(6, 12),

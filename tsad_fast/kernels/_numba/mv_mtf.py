@@ -1,8 +1,42 @@
-"""MV-MTF transition counts and field in Numba (see _numpy/mv_mtf.py), parallel over variables."""
+"""MV-MTF quantiles, binning, transition counts and field in Numba (see _numpy/mv_mtf.py),
+parallel over variables (the binning over timestamps)."""
 from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+
+
+@njit(cache=True)
+def _lerp(below, above, gamma):
+    step = above - below
+    return above - step * (1.0 - gamma) if gamma >= 0.5 else below + step * gamma
+
+
+@njit(cache=True, parallel=True)
+def _quantiles(X, fractions, Q, at_most):
+    n, c = X.shape
+    for u in prange(c):
+        column = np.sort(X[:, u])
+        for l in range(fractions.size):
+            virtual = (n - 1) * fractions[l]
+            i = int(np.floor(virtual))
+            if virtual >= n - 1:
+                Q[l, u] = column[n - 1]
+            else:
+                Q[l, u] = _lerp(column[i], column[i + 1], virtual - i)
+        at_most[:, u] = np.searchsorted(column, Q[:, u], side="right")
+
+
+@njit(cache=True, parallel=True)
+def _digitize(X, E, B):
+    n, c = X.shape
+    for t in prange(n):
+        for u in range(c):
+            bins = 0
+            for j in range(E.shape[1]):
+                if E[u, j] < X[t, u]:
+                    bins += 1
+            B[t, u] = bins
 
 
 @njit(cache=True, parallel=True)
@@ -48,3 +82,18 @@ def mtf_field(B, W, weights, alpha, scale):
     F = np.empty(B.shape)
     _field(B, W, weights, float(alpha), float(scale), F)
     return F
+
+
+def mtf_quantiles(X, fractions):
+    """Same contract as ``tsad_fast.kernels._numpy.mv_mtf.mtf_quantiles``."""
+    Q = np.empty((fractions.size, X.shape[1]))
+    at_most = np.empty(Q.shape, dtype=np.int64)
+    _quantiles(X, fractions, Q, at_most)
+    return Q, at_most
+
+
+def mtf_digitize(X, E):
+    """Same contract as ``tsad_fast.kernels._numpy.mv_mtf.mtf_digitize``."""
+    B = np.empty(X.shape, dtype=np.int32)
+    _digitize(X, E, B)
+    return B

@@ -2,8 +2,10 @@
 
 Three steps, each shared or mirrored by the compiled backends:
 
-* ``bin_edges`` / ``digitize`` (shared by every backend): per variable, quantile bins chosen by
-  entropy among the candidate counts; ``B[t, u]`` is the bin of ``X[t, u]``.
+* the bins: ``mtf_quantiles`` (per variable, NumPy's linear percentiles at the candidates'
+  levels and how many values lie at or below each), ``choose_edges`` (shared by every backend:
+  per variable the candidate bin count of the highest entropy) and ``mtf_digitize``
+  (``B[t, u]``, the bin of ``X[t, u]``); ``bin_edges`` and ``digitize`` compose them.
 * ``mtf_transitions``: ``W[u, k, a, b]`` = share of the steps t >= 1 with ``B[t-1, u] = a`` that
   have ``B[t, k] = b`` (each row normalised to sum 1; a row with no step stays 0).
 * ``mtf_field``: ``F[t, u] = scale * (alpha * m_uu[t] + (1 - alpha) * sum_{k != u} w_uk * m_uk[t])``
@@ -21,11 +23,16 @@ MERGE_TOL = 1e-8
 
 def merge_edges(edges: np.ndarray) -> np.ndarray:
     """Edges in increasing order, each one within MERGE_TOL of the previous kept edge dropped."""
-    kept = [edges[0]]
-    for edge in edges[1:]:
-        if edge - kept[-1] > MERGE_TOL:
-            kept.append(edge)
-    return np.array(kept)
+    return edges[kept_edges(edges)]
+
+
+def kept_edges(edges: np.ndarray) -> List[int]:
+    """Indices of the edges that ``merge_edges`` keeps."""
+    kept = [0]
+    for i in range(1, len(edges)):
+        if edges[i] - edges[kept[-1]] > MERGE_TOL:
+            kept.append(i)
+    return kept
 
 
 def candidate_edges(x: np.ndarray, n_bins: int) -> np.ndarray:
@@ -45,39 +52,85 @@ def entropy_of_counts(counts: np.ndarray) -> float:
     return float(-np.sum(p * np.log(p)))
 
 
-def bin_edges(X: np.ndarray, candidates: Sequence[int]) -> List[np.ndarray]:
-    """Per variable, the edges (``candidate_edges``) of the candidate bin count whose bins have
-    the strictly highest entropy on X (n, c); ties keep the smaller count.
+def levels(candidates: Sequence[int]) -> np.ndarray:
+    """The percentile levels (%) of every candidate's edges, increasing and distinct."""
+    return np.array(sorted({100.0 * q / n_bins for n_bins in candidates for q in range(1, n_bins)}))
 
-    Every percentile of every candidate comes from one ``np.percentile`` call over the whole
-    matrix, and a candidate's bin counts from its edges located in the sorted column (a value
-    x lies in bin i when edges[i-1] < x <= edges[i]), so no candidate costs O(n).
-    """
-    candidates = sorted(candidates)
-    levels = sorted({100.0 * q / n_bins for n_bins in candidates for q in range(1, n_bins)})
-    row = {level: i for i, level in enumerate(levels)}
-    quantiles = np.percentile(X, levels, axis=0)  # (len(levels), c)
+
+def lerp(below: float, above: float, gamma: float) -> float:
+    """NumPy's linear interpolation between neighbouring order statistics (``np.percentile``,
+    method "linear", NumPy >= 1.22): from the nearer end, so that gamma = 1 gives ``above``."""
+    step = above - below
+    return above - step * (1.0 - gamma) if gamma >= 0.5 else below + step * gamma
+
+
+def mtf_quantiles(X: np.ndarray, fractions: np.ndarray):
+    """(Q (L, c) float64, at_most (L, c) int64) of X (n, c) at the increasing quantile
+    ``fractions`` (L,) in [0, 1]: ``Q[l, u]`` is ``np.percentile(X[:, u], 100 * fractions[l])``
+    and ``at_most[l, u]`` the number of values of variable u at or below it. One sort per
+    variable, loops over the levels."""
+    n, c = X.shape
     ordered = np.sort(X, axis=0)
+    Q = np.empty((len(fractions), c))
+    for l, fraction in enumerate(fractions):
+        virtual = (n - 1) * fraction
+        i = int(np.floor(virtual))
+        for u in range(c):
+            Q[l, u] = (ordered[n - 1, u] if virtual >= n - 1 else
+                       lerp(ordered[i, u], ordered[i + 1, u], virtual - i))
+    at_most = np.empty(Q.shape, dtype=np.int64)
+    for u in range(c):
+        at_most[:, u] = np.searchsorted(ordered[:, u], Q[:, u], side="right")
+    return Q, at_most
+
+
+def choose_edges(Q: np.ndarray, at_most: np.ndarray, n: int,
+                 candidates: Sequence[int]) -> List[np.ndarray]:
+    """Per variable, the merged edges of the candidate bin count whose bins have the strictly
+    highest entropy (ties keep the smaller count), from ``mtf_quantiles`` at ``levels(candidates)``
+    (a value x lies in bin i when edges[i-1] < x <= edges[i], so a bin's count is a difference of
+    ``at_most``)."""
+    candidates = sorted(candidates)
+    row = {level: i for i, level in enumerate(levels(candidates))}
+    rows = [np.array([row[100.0 * q / n_bins] for q in range(1, n_bins)]) for n_bins in candidates]
     chosen = []
-    for u in range(X.shape[1]):
+    for u in range(Q.shape[1]):
         best, best_h = None, -np.inf
-        for n_bins in candidates:
-            edges = merge_edges(quantiles[[row[100.0 * q / n_bins] for q in range(1, n_bins)], u])
-            at_most = np.searchsorted(ordered[:, u], edges, side="right")
-            counts = np.diff(np.concatenate([[0], at_most, [X.shape[0]]]))
+        for index in rows:
+            kept = index[kept_edges(Q[index, u])]
+            counts = np.diff(np.concatenate([[0], at_most[kept, u], [n]]))
             h = entropy_of_counts(counts)
             if h > best_h:
-                best, best_h = edges, h
+                best, best_h = Q[kept, u], h
         chosen.append(best)
     return chosen
 
 
+def bin_edges(X: np.ndarray, candidates: Sequence[int]) -> List[np.ndarray]:
+    """Per variable of X (n, c), the edges of the highest-entropy candidate (``choose_edges``)."""
+    return choose_edges(*mtf_quantiles(X, levels(candidates) / 100.0), X.shape[0], candidates)
+
+
+def padded_edges(edges: List[np.ndarray]) -> np.ndarray:
+    """The variables' edges as one array (c, longest) float64, padded with +inf."""
+    E = np.full((len(edges), max(e.size for e in edges)), np.inf)
+    for u, e in enumerate(edges):
+        E[u, :e.size] = e
+    return E
+
+
+def mtf_digitize(X: np.ndarray, E: np.ndarray) -> np.ndarray:
+    """Bins (n, c) int32 of X (n, c) with the padded edges E (c, m) (``padded_edges``):
+    ``B[t, u]`` = the number of edges of u below ``X[t, u]`` (``searchsorted`` side left)."""
+    B = np.empty(X.shape, dtype=np.int32)
+    for u in range(X.shape[1]):
+        B[:, u] = np.searchsorted(E[u], X[:, u], side="left")
+    return B
+
+
 def digitize(X: np.ndarray, edges: List[np.ndarray]) -> np.ndarray:
     """Bins (n, c) int32: ``B[t, u] = searchsorted(edges[u], X[t, u], side='left')``."""
-    B = np.empty(X.shape, dtype=np.int32)
-    for u, e in enumerate(edges):
-        B[:, u] = np.searchsorted(e, X[:, u], side="left")
-    return B
+    return mtf_digitize(X, padded_edges(edges))
 
 
 def mtf_transitions(B: np.ndarray, n_bins: np.ndarray) -> np.ndarray:
