@@ -1,6 +1,7 @@
 """nearest_center at m = 20,000 queries, k = 1,200 centers, d = 64 against scikit-learn
 NearestNeighbors(algorithm="brute") (the anchor) and faiss-cpu IndexFlatL2 (float32; when
-installed), in the same run; indices must equal the anchor's.
+installed), in the same run; indices must equal the anchor's. The opt-in ``dtype="float32"``
+path is faiss's computation: its indices must equal faiss's but for float32 near-ties.
 
     python -m pytest benchmarks/test_bench_nearest.py --benchmark-only
 """
@@ -46,7 +47,18 @@ def test_faiss(timed, data):
         index.add(Cf)
         return index.search(Qf, 1)
 
-    timed(GROUP, "faiss-cpu IndexFlatL2 (float32)", run)
+    _, indices = timed(GROUP, "faiss-cpu IndexFlatL2 (float32)", run)
+    _ANCHOR["faiss"] = indices[:, 0]
+
+
+@pytest.mark.parametrize("backend", backend_params("nearest_in_block"))
+def test_tsad_fast_float32(timed, data, backend):
+    Q, C = data
+    nearest_center(Q[:8], C, backend=backend, dtype="float32")  # warm-up
+    _, indices = timed(GROUP, f"tsad_fast {backend} float32",
+                       lambda: nearest_center(Q, C, backend=backend, dtype="float32"))
+    if "faiss" in _ANCHOR:
+        assert (indices != _ANCHOR["faiss"]).mean() < 1e-3  # float32 near-ties only
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -66,3 +66,74 @@ def test_bad_input(kwargs, error, match):
 def test_zero_columns_rejected():
     with pytest.raises(ValueError, match="no columns"):
         nearest_center(np.zeros((3, 0)), np.zeros((2, 0)))
+
+
+# --- dtype="float32": faiss's computation ------------------------------------------------------
+BLOCK_BACKENDS = backend_params("nearest_in_block", reference=False)
+
+
+@pytest.mark.parametrize("backend", BLOCK_BACKENDS)
+@given(seed=st.integers(0, 2**32 - 1), b=st.integers(1, 300), k=st.integers(1, 300),
+       ties=st.booleans())
+def test_float32_step_equals_the_reference_bit_for_bit(backend, seed, b, k, ties):
+    from tsad_fast import _backend
+    from tsad_fast.kernels._numpy.nearest import nearest_in_block
+
+    rng = np.random.default_rng(seed)
+    inner = rng.normal(size=(b, k)).astype(np.float32)
+    q_norms = rng.random(b).astype(np.float32)
+    c_norms = rng.random(k).astype(np.float32)
+    if ties:  # repeated columns, and distances below 0 that clamp to a tie at 0
+        inner[:, k // 2:] = inner[:, :k - k // 2]
+        c_norms[k // 2:] = c_norms[:k - k // 2]
+        inner[: b // 2] += 5.0
+    d2, indices = _backend.resolve("nearest_in_block", backend)[1](inner, q_norms, c_norms)
+    expected_d2, expected_indices = nearest_in_block(inner, q_norms, c_norms)
+    assert d2.dtype == np.float32 and indices.dtype == np.int64
+    np.testing.assert_array_equal(d2, expected_d2)
+    np.testing.assert_array_equal(indices, expected_indices)
+
+
+def near_ties(Q, C, indices, rtol):
+    """Queries whose chosen center is not the exact nearest by more than rtol of the scale."""
+    true = exact(Q.astype(np.float64), C.astype(np.float64))
+    scale = np.sum(Q.astype(np.float64) ** 2, axis=1) + np.sum(C.astype(np.float64) ** 2, axis=1).max()
+    return true[np.arange(len(Q)), indices] - true.min(axis=1) > rtol * scale
+
+
+@pytest.mark.parametrize("backend", BLOCK_BACKENDS + [pytest.param("numpy", id="numpy")])
+@given(seed=st.integers(0, 2**32 - 1), m=st.integers(0, 300), k=st.integers(1, 200),
+       d=st.integers(1, 70))
+def test_float32_path_finds_the_nearest_center_to_float32_precision(backend, seed, m, k, d):
+    rng = np.random.default_rng(seed)
+    Q, C = rng.normal(size=(m, d)), rng.normal(size=(k, d))
+    distances, indices = nearest_center(Q, C, backend=backend, dtype="float32")
+    assert distances.dtype == np.float32 and indices.dtype == np.int64 and indices.shape == (m,)
+    if m:
+        assert not near_ties(Q, C, indices, 1e-5).any()
+        true = np.sqrt(exact(Q, C)[np.arange(m), indices])
+        np.testing.assert_allclose(distances, true, rtol=1e-3, atol=1e-3)
+
+
+def test_float32_path_gives_faiss_answers():
+    faiss = pytest.importorskip("faiss", reason="faiss-cpu not installed")
+    rng = np.random.default_rng(7)
+    Q, C = rng.normal(size=(3000, 64)).astype(np.float32), rng.normal(size=(500, 64)).astype(np.float32)
+    index = faiss.IndexFlatL2(64)
+    index.add(C)
+    faiss_d2, faiss_indices = index.search(Q, 1)
+    distances, indices = nearest_center(Q, C, dtype="float32")
+    differ = indices != faiss_indices[:, 0]
+    # where the answers differ, faiss's center and ours are equally near to float32 precision
+    assert differ.mean() < 1e-3
+    assert not near_ties(Q[differ], C, indices[differ], 1e-6).any()
+    np.testing.assert_allclose(distances ** 2, faiss_d2[:, 0], rtol=1e-4, atol=1e-4)
+
+
+def test_float32_bad_input():
+    with pytest.raises(ValueError, match="dtype"):
+        nearest_center(np.zeros((2, 2)), np.zeros((1, 2)), dtype="float16")
+    with pytest.raises(ValueError, match="overflow float32"):
+        nearest_center(np.full((2, 2), 1e30), np.zeros((1, 2)), dtype="float32")
+    with pytest.raises(ValueError, match="Q"):
+        nearest_center(np.full((2, 2), np.nan), np.zeros((1, 2)), dtype="float32")

@@ -7,6 +7,12 @@ backends never form the m x k matrix (memory O(m + k) beyond the inputs). Backen
 in the order of the dot products' additions (~1e-16 relative), so an index may differ between
 them only where two centers are equally near to that precision.
 
+``dtype="float32"`` (opt-in) is faiss's ``IndexFlatL2`` computation: Q and C rounded to
+float32, the inner products by a BLAS sgemm (NumPy's ``matmul``) one block of queries at a
+time, then per query ``(||q||^2 + ||c||^2) - 2 q.c`` in float32, clamped at 0, the first minimum
+(``nearest_in_block``: NumPy, Numba or C++). Its indices are faiss's except where two centers
+are equally near to float32 precision (about 1e-7 relative).
+
 A GPU array Q (CuPy, CUDA torch, ...) runs on the ``cuda`` backend without leaving the device
 and the results come back as arrays of its library (see ``_device.py``).
 """
@@ -28,16 +34,33 @@ _backend.register(
     numba="tsad_fast.kernels._numba.nearest:nearest_center",
     numpy="tsad_fast.kernels._numpy.nearest:nearest_center",
 )
+_backend.register(
+    "nearest_in_block",
+    cpp="tsad_fast._core:nearest_in_block",
+    numba="tsad_fast.kernels._numba.nearest:nearest_in_block",
+    numpy="tsad_fast.kernels._numpy.nearest:nearest_in_block",
+)
+_DTYPES = ("float64", "float32")
+_BLOCK_BYTES = 4 << 20  # inner products of one block of queries (float32, block x k)
 
 
-def nearest_center(Q, C, backend: str = "auto") -> Tuple[Any, Any]:
-    """(distances (m,) float64, indices (m,) int64) of the nearest row of C for each row of Q.
+def nearest_center(Q, C, backend: str = "auto", dtype: str = "float64") -> Tuple[Any, Any]:
+    """(distances (m,), indices (m,) int64) of the nearest row of C for each row of Q.
 
     Q : array-like (m, d), finite (m may be 0); C : array-like (k, d), k >= 1, finite.
+    dtype : "float64" (default: float64 distances) or "float32" (faiss's computation and
+        answers, float32 distances; CPU backends)
     A GPU array Q selects ``cuda`` under "auto" and gets its results on its device, in its own
     library (C may then be a GPU array of the same library or a host array); host arrays give
     NumPy results on every backend, ``cuda`` included (copied to the GPU and back).
     """
+    if dtype not in _DTYPES:
+        raise ValueError(f"dtype must be one of {_DTYPES}, got {dtype!r}")
+    if dtype == "float32":
+        Q, C = as_points_and_centers(Q, C, "Q", "C")
+        Q, C = Q.astype(np.float32), C.astype(np.float32)
+        check_reach(Q, C)
+        return nearest_center_float32(Q, C, backend)
     name, _ = _backend.resolve("nearest_center", backend, like=Q)
     if name == "cuda" and is_gpu_array(Q):
         return _nearest_center_device(Q, C)
@@ -47,15 +70,33 @@ def nearest_center(Q, C, backend: str = "auto") -> Tuple[Any, Any]:
 
 
 def check_reach(Q: np.ndarray, C: np.ndarray) -> None:
-    """Refuse Q and C whose squared distances overflow float64 in the dot form: every term of
-    ||q||^2 - 2 q.c + ||c||^2 is at most (||q|| + ||c||)^2, kept below half the largest double."""
-    with np.errstate(over="ignore"):
-        reach = (np.sqrt(np.einsum("ij,ij->i", Q, Q).max(initial=0.0))
-                 + np.sqrt(np.einsum("ij,ij->i", C, C).max()))
-        if np.isfinite(2.0 * reach * reach):
+    """Refuse Q and C whose squared distances overflow their float type in the dot form: every
+    term of ||q||^2 - 2 q.c + ||c||^2 is at most (||q|| + ||c||)^2, kept below half the largest
+    value (float32: the rounded Q and C must stay finite too)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        reach = (np.sqrt(np.einsum("ij,ij->i", Q, Q, dtype=np.float64).max(initial=0.0))
+                 + np.sqrt(np.einsum("ij,ij->i", C, C, dtype=np.float64).max()))
+        if np.isfinite(2.0 * reach * reach) and 2.0 * reach * reach < np.finfo(Q.dtype).max:
             return
     raise ValueError(f"Q and C: values too large (row norms up to {reach:.3g}): their squared "
-                     "distances overflow float64; rescale both")
+                     f"distances overflow {Q.dtype}; rescale both")
+
+
+def nearest_center_float32(Q: np.ndarray, C: np.ndarray,
+                           backend: str = "auto") -> Tuple[np.ndarray, np.ndarray]:
+    """The float32 search (``dtype="float32"``) on validated float32 arrays Q (m, d), C (k, d):
+    (distances (m,) float32, indices (m,) int64)."""
+    _, step = _backend.resolve("nearest_in_block", backend)
+    q_norms = np.einsum("ij,ij->i", Q, Q)
+    c_norms = np.einsum("ij,ij->i", C, C)
+    distances = np.empty(Q.shape[0], dtype=np.float32)
+    indices = np.empty(Q.shape[0], dtype=np.int64)
+    rows = max(1, _BLOCK_BYTES // (4 * C.shape[0]))
+    for start in range(0, Q.shape[0], rows):
+        stop = min(start + rows, Q.shape[0])
+        d2, indices[start:stop] = step(Q[start:stop] @ C.T, q_norms[start:stop], c_norms)
+        distances[start:stop] = np.sqrt(d2)
+    return distances, indices
 
 
 def nearest_center_unchecked(Q: np.ndarray, C: np.ndarray,

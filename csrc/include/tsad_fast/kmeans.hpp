@@ -29,7 +29,11 @@ inline void update_centers(const Points& p, const std::vector<std::int64_t>& lab
   std::vector<double> sums(k * p.d, 0.0);
   std::vector<std::int64_t> counts(k, 0);
   for (std::size_t i = 0; i < p.n; ++i) ++counts[labels[i]];
-  for (std::size_t j = 0; j < p.d; ++j) {
+  // dimensions in parallel: each sum still runs over the points in index order
+  const auto dd = static_cast<std::int64_t>(p.d);
+#pragma omp parallel for schedule(static) if (p.n * p.d > 200000)
+  for (std::int64_t jj = 0; jj < dd; ++jj) {
+    const auto j = static_cast<std::size_t>(jj);
     const double* col = p.x.data() + j * p.n;
     for (std::size_t i = 0; i < p.n; ++i) sums[labels[i] * p.d + j] += col[i];
   }
@@ -116,7 +120,10 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
       max_moved = std::max(max_moved, moved[c]);
     }
     if (max_moved == 0.0) break;  // same centers, same canonical assignment
-    for (std::size_t c = 0; c < k; ++c) {
+    const auto kk = static_cast<std::int64_t>(k);
+#pragma omp parallel for schedule(static) if (k * k * d > 200000)
+    for (std::int64_t cc = 0; cc < kk; ++cc) {
+      const auto c = static_cast<std::size_t>(cc);
       double nearest = std::numeric_limits<double>::infinity();
       for (std::size_t o = 0; o < k; ++o) {
         if (o == c) continue;

@@ -39,7 +39,7 @@ inline void keep_two(double dist, std::int64_t c, double& best, double& second, 
 // its two smallest values: the canonical squared distance (Dot = false: the sum over j in order
 // of (x_j - c_j)^2, so the result does not depend on the tiling or the vector width), or the
 // dot form ||x||^2 - 2 x.c + ||c||^2 with multiply-adds (Dot = true; xx and cnorm the norms).
-constexpr std::size_t kTileCenters = 4;
+constexpr std::size_t kTileCenters = 4;  // the tile below names its accumulators: keep 4
 
 template <class Isa, bool Dot>
 __attribute__((always_inline)) inline void scan_tiles(const Points& p, const double* centers,
@@ -61,27 +61,36 @@ __attribute__((always_inline)) inline void scan_tiles(const Points& p, const dou
     for (std::size_t t0 = 0; t0 < len; t0 += kPoints) {
       const std::size_t np = std::min(kPoints, len - t0);
       if (np == kPoints && nc == kTileCenters) {
-        V acc[kTileCenters][2] = {};
-        for (std::size_t j = 0; j < d; ++j) {
-          V x[2];
-          const double* col = p.x.data() + j * p.n + begin + t0;
-          __builtin_memcpy(&x[0], col, sizeof(V));
-          __builtin_memcpy(&x[1], col + W, sizeof(V));
-          for (std::size_t c = 0; c < kTileCenters; ++c) {
-            const V cj = Isa::splat(tile + c * d + j);
-            for (std::size_t v = 0; v < 2; ++v) {
-              if constexpr (Dot) {
-                acc[c][v] = Isa::mul_add(x[v], cj, acc[c][v]);
-              } else {
-                const V e = x[v] - cj;
-                acc[c][v] += e * e;
-              }
-            }
-          }
+        // eight named accumulators (center c, vector v: a<c><v>), so that they stay in
+        // registers (an array of them was stored back to the stack at every step)
+        V a00{}, a01{}, a10{}, a11{}, a20{}, a21{}, a30{}, a31{};
+        const double* col = p.x.data() + begin + t0;
+        for (std::size_t j = 0; j < d; ++j, col += p.n) {
+          V x0, x1;
+          __builtin_memcpy(&x0, col, sizeof(V));
+          __builtin_memcpy(&x1, col + W, sizeof(V));
+#define TSAD_TILE_STEP(c, acc0, acc1)                      \
+  {                                                        \
+    const V cj = Isa::splat(tile + (c) * d + j);           \
+    if constexpr (Dot) {                                   \
+      acc0 = Isa::mul_add(x0, cj, acc0);                   \
+      acc1 = Isa::mul_add(x1, cj, acc1);                   \
+    } else {                                               \
+      const V e0 = x0 - cj, e1 = x1 - cj;                  \
+      acc0 += e0 * e0;                                     \
+      acc1 += e1 * e1;                                     \
+    }                                                      \
+  }
+          TSAD_TILE_STEP(0, a00, a01)
+          TSAD_TILE_STEP(1, a10, a11)
+          TSAD_TILE_STEP(2, a20, a21)
+          TSAD_TILE_STEP(3, a30, a31)
+#undef TSAD_TILE_STEP
         }
-        for (std::size_t c = 0; c < kTileCenters; ++c) {
-          __builtin_memcpy(dist[c], &acc[c][0], sizeof(V));
-          __builtin_memcpy(dist[c] + W, &acc[c][1], sizeof(V));
+        for (std::size_t w = 0; w < W; ++w) {  // by element: no accumulator's address taken
+          dist[0][w] = a00[w], dist[0][W + w] = a01[w], dist[1][w] = a10[w];
+          dist[1][W + w] = a11[w], dist[2][w] = a20[w], dist[2][W + w] = a21[w];
+          dist[3][w] = a30[w], dist[3][W + w] = a31[w];
         }
       } else {
         for (std::size_t c = 0; c < nc; ++c)
@@ -95,13 +104,19 @@ __attribute__((always_inline)) inline void scan_tiles(const Points& p, const dou
             }
           }
       }
-      for (std::size_t t = 0; t < np; ++t)
-        for (std::size_t c = 0; c < nc; ++c) {
+      // centers in increasing order for each point, the points side by side: branch-free, so
+      // the compiler vectorises it (the same results as keep_two: no value is NaN)
+      for (std::size_t c = 0; c < nc; ++c) {
+        const auto index = static_cast<std::int64_t>(c0 + c);
+        for (std::size_t t = 0; t < np; ++t) {
           double value = dist[c][t];
           if constexpr (Dot) value = distance::sq_from_dot(xx[t0 + t], value, cnorm[c0 + c]);
-          keep_two(value, static_cast<std::int64_t>(c0 + c), best[t0 + t], second[t0 + t],
-                   arg[t0 + t]);
+          double& b = best[t0 + t];
+          second[t0 + t] = std::min(second[t0 + t], std::max(value, b));
+          arg[t0 + t] = value < b ? index : arg[t0 + t];
+          b = std::min(b, value);
         }
+      }
     }
   }
 }

@@ -38,3 +38,25 @@ def nearest_center(Q, C):
     indices = np.empty(Q.shape[0], dtype=np.int64)
     _nearest(Q, C, distances, indices)
     return distances, indices
+
+
+@njit(cache=True, parallel=True)
+def _nearest_in_block(inner, q_norms, c_norms, d2, indices):
+    b, k = inner.shape
+    two = np.float32(2.0)
+    zero = np.float32(0.0)
+    for i in prange(b):
+        best, where = np.float32(np.inf), 0
+        for j in range(k):
+            d = max((q_norms[i] + c_norms[j]) - two * inner[i, j], zero)
+            if d < best:
+                best, where = d, j
+        d2[i], indices[i] = best, where
+
+
+def nearest_in_block(inner, q_norms, c_norms):
+    """Same contract as ``tsad_fast.kernels._numpy.nearest.nearest_in_block``."""
+    d2 = np.empty(inner.shape[0], dtype=np.float32)
+    indices = np.empty(inner.shape[0], dtype=np.int64)
+    _nearest_in_block(inner, q_norms, c_norms, d2, indices)
+    return d2, indices

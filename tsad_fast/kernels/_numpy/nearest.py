@@ -1,6 +1,7 @@
 """Nearest center (SPEC 1.3): the NumPy reference, blocked over queries so that memory stays
 O(block * k): squared distances ||q||^2 - 2 q.c + ||c||^2 in float64, clamped at 0, the first
-(lowest-index) minimum."""
+(lowest-index) minimum. ``nearest_in_block`` is the float32 path's step after the matrix
+product (faiss's ``IndexFlatL2`` formula)."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,3 +21,12 @@ def nearest_center(Q, C):
         indices[start:start + BLOCK] = best
         distances[start:start + BLOCK] = np.sqrt(np.maximum(d2[np.arange(block.shape[0]), best], 0.0))
     return distances, indices
+
+
+def nearest_in_block(inner: np.ndarray, q_norms: np.ndarray, c_norms: np.ndarray):
+    """(squared distances (b,) float32, indices (b,) int64) from the inner products (b, k)
+    float32 of b queries with the centers and the squared norms (b,), (k,) float32: per row,
+    ``(q_norm + c_norm) - 2 * inner`` in float32, clamped at 0, the first minimum."""
+    d2 = np.maximum((q_norms[:, None] + c_norms[None, :]) - 2 * inner, 0)
+    best = np.argmin(d2, axis=1)
+    return d2[np.arange(d2.shape[0]), best], best.astype(np.int64)
