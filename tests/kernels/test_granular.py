@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tsad_fast import _backend
@@ -147,3 +147,21 @@ def test_compiled_backends_are_bit_identical(seed, n, d, min_support, duplicates
         for field in ("centers", "radii", "sizes", "labels"):
             np.testing.assert_array_equal(getattr(got, field), getattr(want, field))
         assert got.n_before_pruning == want.n_before_pruning
+
+
+@pytest.mark.skipif("cpp" not in GB_BACKENDS, reason="the C++ backend is not built")
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1200, 3000), d=st.integers(2, 24),
+       blobs=st.integers(1, 12), duplicates=st.booleans())
+def test_yinyang_lloyd_keeps_the_exhaustive_labels(seed, n, d, blobs, duplicates):
+    """Coarse k-means of 34..54 centers: the C++ Lloyd searches only the groups of centers its
+    bounds do not clear (several groups here), blocks sorted by label; the balls must be the
+    Numba ones (the exhaustive canonical search) bit for bit, blobs and repeated rows included."""
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n, d)) + 4.0 * rng.integers(0, blobs, size=(n, 1))
+    if duplicates:
+        Z[: n // 3] = Z[rng.integers(0, n, size=n // 3) % 7]
+    want = granular_balls(Z, seed=seed, backend="numba" if "numba" in GB_BACKENDS else "numpy")
+    got = granular_balls(Z, seed=seed, backend="cpp")
+    for field in ("centers", "radii", "sizes", "labels"):
+        np.testing.assert_array_equal(getattr(got, field), getattr(want, field))

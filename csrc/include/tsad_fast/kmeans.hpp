@@ -64,22 +64,65 @@ inline void assign(const double* X, std::size_t n, const double* C, std::size_t 
 // one the exhaustive search would make, ties included (a tie is never decided by a bound).
 constexpr double kBoundMargin = 1e-9;
 
+// Yinyang's groups of centers: at most kMaxGroups (about ten centers each, and at most 2^24
+// bounds in all), formed once from the starting centers by a few Lloyd steps over the centers
+// (deterministic). group[c] is the group of center c; returns the group count.
+constexpr std::size_t kMaxGroups = 16;
+inline std::size_t group_centers(const std::vector<double>& centers, std::size_t k, std::size_t d,
+                                 std::size_t n, std::vector<std::int32_t>& group) {
+  const std::size_t G = std::max<std::size_t>(
+      1, std::min({kMaxGroups, k / 10, (std::size_t{1} << 24) / std::max<std::size_t>(n, 1)}));
+  std::vector<double> lead(G * d), sums(G * d);
+  std::vector<std::size_t> counts(G);
+  for (std::size_t g = 0; g < G; ++g)
+    std::copy_n(centers.data() + (g * k / G) * d, d, lead.data() + g * d);
+  group.assign(k, 0);
+  for (int step = 0; step < 5; ++step) {
+    for (std::size_t c = 0; c < k; ++c) {
+      double best = std::numeric_limits<double>::infinity();
+      for (std::size_t g = 0; g < G; ++g) {
+        double acc = 0.0;
+        for (std::size_t j = 0; j < d; ++j)
+          acc = distance::add_sq_diff(acc, centers[c * d + j], lead[g * d + j]);
+        if (acc < best) best = acc, group[c] = static_cast<std::int32_t>(g);
+      }
+    }
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(counts.begin(), counts.end(), 0);
+    for (std::size_t c = 0; c < k; ++c) {
+      ++counts[group[c]];
+      for (std::size_t j = 0; j < d; ++j) sums[group[c] * d + j] += centers[c * d + j];
+    }
+    for (std::size_t g = 0; g < G; ++g)
+      if (counts[g])
+        for (std::size_t j = 0; j < d; ++j)
+          lead[g * d + j] = sums[g * d + j] / static_cast<double>(counts[g]);
+  }
+  return G;
+}
+
 // Lloyd's iterations from `centers` with exactly the labels of the exhaustive search
-// (tsad_fast/kernels/_numpy/kmeans.py: kmeans_assign / lloyd), accelerated by Hamerly's bounds: a
-// point keeps its center without any distance computation while an upper bound on its
-// distance to it stays below a lower bound on its distance to every other center. Stops when
+// (tsad_fast/kernels/_numpy/kmeans.py: kmeans_assign / lloyd), accelerated by Yinyang's bounds
+// (Ding et al., ICML 2015) with Hamerly's half gap: a point keeps its center without any
+// distance computation while an upper bound on its distance to it stays below a lower bound on
+// its distance to every other center of each group of centers; otherwise it is searched among
+// the centers of the groups whose bound it does not clear (its own included), by the certified
+// search, points with the same center side by side so that a block shares its groups. Every
+// bound carries a safety margin, so the labels are the exhaustive canonical search's. Stops when
 // the assignment is stable or a step's total squared center shift is <= tol (absolute).
 inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
                                                std::vector<double>& centers, double tol,
                                                Stop& stop) {
   const std::size_t n = p.n, d = p.d;
+  std::vector<std::int32_t> group;
+  const std::size_t G = group_centers(centers, k, d, n, group);
+  const std::uint64_t all_groups = G == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << G) - 1;
   std::vector<std::int64_t> labels(n, 0);
-  std::vector<double> upper(n), lower(n);
-  // Certified search of the listed points (certified_scan): the labels of the canonical
-  // search, and bounds on the best and second-best distances as the new Hamerly bounds.
-  std::vector<double> cnorm(k);
-  auto full_scan = [&](const std::vector<std::int64_t>& rows) {
-    const Points sub = gather_points(p, rows);
+  std::vector<double> upper(n), lower(n * G), cnorm(k);
+  std::vector<std::uint64_t> candidates(n, all_groups);  // groups to search, per open point
+  // Certified search of the listed points among the centers of their candidate groups: their
+  // labels, upper bounds and the lower bounds of the searched groups.
+  auto search = [&](const std::vector<std::int64_t>& rows) {
     double cmax = 0.0;
     for (std::size_t c = 0; c < k; ++c) {
       double acc = 0.0;
@@ -87,30 +130,54 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
       cnorm[c] = acc;
       cmax = std::max(cmax, std::sqrt(acc));
     }
-    const std::int64_t n_blocks = static_cast<std::int64_t>((sub.n + kBlock - 1) / kBlock);
-#pragma omp parallel for schedule(static) if (sub.n * k * d > 200000)
+    const std::int64_t n_blocks = static_cast<std::int64_t>((rows.size() + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(dynamic, 1) if (rows.size() * k * d > 200000)
     for (std::int64_t b = 0; b < n_blocks; ++b) {
       if (stop.poll()) continue;  // interrupted: labels and bounds unspecified
       const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
-      const std::size_t len = std::min(sub.n, begin + kBlock) - begin;
+      const std::size_t len = std::min(rows.size(), begin + kBlock) - begin;
+      const std::vector<std::int64_t> block(rows.begin() + begin, rows.begin() + begin + len);
+      std::uint64_t searched = 0;
+      for (auto i : block) searched |= candidates[i];
+      std::vector<std::size_t> index;  // the searched centers, in increasing order
+      for (std::size_t c = 0; c < k; ++c)
+        if (searched >> group[c] & 1) index.push_back(c);
+      const std::size_t ks = index.size();
+      std::vector<double> sub_centers(ks * d), sub_norms(ks);
+      std::vector<std::int32_t> sub_group(ks);
+      for (std::size_t s = 0; s < ks; ++s) {
+        std::copy_n(centers.data() + index[s] * d, d, sub_centers.data() + s * d);
+        sub_norms[s] = cnorm[index[s]];
+        sub_group[s] = group[index[s]];
+      }
+      std::vector<double> m1(G * kBlock), m2(G * kBlock);
+      const GroupMinima minima{sub_group.data(), G, m1.data(), m2.data()};
       double best[kBlock], second[kBlock];
       std::int64_t arg[kBlock];
-      certified_scan(sub, centers.data(), cnorm.data(), cmax, k, begin, len, best, second, arg);
+      const Points sub = gather_points(p, block);
+      certified_scan(sub, sub_centers.data(), sub_norms.data(), cmax, ks, 0, len, best, second,
+                     arg, &minima);
       for (std::size_t t = 0; t < len; ++t) {
-        const auto i = static_cast<std::size_t>(rows[begin + t]);
-        labels[i] = arg[t];
+        const auto i = static_cast<std::size_t>(block[t]);
+        const std::size_t label = index[static_cast<std::size_t>(arg[t])];
+        labels[i] = static_cast<std::int64_t>(label);
         upper[i] = std::sqrt(best[t]);
-        lower[i] = std::sqrt(second[t]);
+        for (std::size_t g = 0; g < G; ++g)
+          if (searched >> g & 1)  // a group not searched keeps its bound
+            lower[i * G + g] = std::sqrt(
+                (g == static_cast<std::size_t>(group[label]) ? m2 : m1)[g * kBlock + t]);
       }
     }
   };
-  full_scan(all_rows(n));
+  search(all_rows(n));
   const std::int64_t nn = static_cast<std::int64_t>(n);
-  std::vector<double> previous(k * d), moved(k), half_gap(k);
+  std::vector<double> previous(k * d), moved(k), group_moved(G), half_gap(k);
+  std::vector<std::int64_t> count(k + 1);
   for (int it = 0; it < kMaxLloyd && !stop.poll(); ++it) {
     previous = centers;
     update_centers(p, labels, k, centers);
     double max_moved = 0.0, shift = 0.0;
+    std::fill(group_moved.begin(), group_moved.end(), 0.0);
     for (std::size_t c = 0; c < k; ++c) {
       double acc = 0.0;
       for (std::size_t j = 0; j < d; ++j)
@@ -118,6 +185,7 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
       shift += acc;
       moved[c] = std::sqrt(acc) * (1.0 + kBoundMargin);
       max_moved = std::max(max_moved, moved[c]);
+      group_moved[group[c]] = std::max(group_moved[group[c]], moved[c]);
     }
     if (max_moved == 0.0) break;  // same centers, same canonical assignment
     const auto kk = static_cast<std::int64_t>(k);
@@ -137,22 +205,38 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
       half_gap[c] = 0.5 * std::sqrt(nearest) * (1.0 - kBoundMargin);
     }
     std::vector<std::uint8_t> open(n, 0);
-#pragma omp parallel for schedule(static) if (n * d > 100000)
+#pragma omp parallel for schedule(static) if (n * G > 100000)
     for (std::int64_t ii = 0; ii < nn; ++ii) {
       const auto i = static_cast<std::size_t>(ii);
       const std::size_t a = static_cast<std::size_t>(labels[i]);
+      double* bounds = lower.data() + i * G;
+      double nearest_group = std::numeric_limits<double>::infinity();
+      for (std::size_t g = 0; g < G; ++g) {
+        bounds[g] -= group_moved[g];
+        nearest_group = std::min(nearest_group, bounds[g]);
+      }
       upper[i] += moved[a];
-      lower[i] -= max_moved;
-      const double bound = std::max(half_gap[a], lower[i]) * (1.0 - kBoundMargin);
+      const double bound = std::max(half_gap[a], nearest_group) * (1.0 - kBoundMargin);
       if (upper[i] * (1.0 + kBoundMargin) < bound) continue;
       upper[i] = std::sqrt(sq_point(p, i, centers.data() + a * d));
-      open[i] = upper[i] * (1.0 + kBoundMargin) < bound ? 0 : 1;
+      const double reach = upper[i] * (1.0 + kBoundMargin);
+      if (reach < bound) continue;
+      std::uint64_t groups = std::uint64_t{1} << group[a];
+      for (std::size_t g = 0; g < G; ++g)
+        if (bounds[g] * (1.0 - kBoundMargin) <= reach) groups |= std::uint64_t{1} << g;
+      candidates[i] = groups;
+      open[i] = 1;
     }
-    std::vector<std::int64_t> rows;
+    // the open points by label (counting sort): a block's points then share their groups
+    std::fill(count.begin(), count.end(), 0);
     for (std::size_t i = 0; i < n; ++i)
-      if (open[i]) rows.push_back(static_cast<std::int64_t>(i));
+      if (open[i]) ++count[static_cast<std::size_t>(labels[i]) + 1];
+    for (std::size_t c = 0; c < k; ++c) count[c + 1] += count[c];
+    std::vector<std::int64_t> rows(static_cast<std::size_t>(count[k]));
+    for (std::size_t i = 0; i < n; ++i)
+      if (open[i]) rows[static_cast<std::size_t>(count[labels[i]]++)] = static_cast<std::int64_t>(i);
     const std::vector<std::int64_t> before = labels;
-    full_scan(rows);
+    search(rows);
     if (labels == before || shift <= tol) break;
   }
   return labels;

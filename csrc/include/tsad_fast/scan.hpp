@@ -21,6 +21,16 @@ namespace kmeans {
 
 constexpr std::size_t kBlock = 256;  // points per cache block
 
+// Per-group minima that a scan keeps beside the nearest center (the Yinyang bounds of
+// lloyd_bounded): group[c] is the group of center c; m1 and m2 (G x kBlock, group-major) get
+// each point's smallest and second-smallest value among the centers of each group.
+struct GroupMinima {
+  const std::int32_t* group = nullptr;
+  std::size_t G = 0;
+  double* m1 = nullptr;
+  double* m2 = nullptr;
+};
+
 // Keeps the nearest (ties: lowest index) and the two smallest squared distances of a point
 // while centers are visited in increasing index order.
 inline void keep_two(double dist, std::int64_t c, double& best, double& second, std::int64_t& arg) {
@@ -41,12 +51,14 @@ inline void keep_two(double dist, std::int64_t c, double& best, double& second, 
 // dot form ||x||^2 - 2 x.c + ||c||^2 with multiply-adds (Dot = true; xx and cnorm the norms).
 constexpr std::size_t kTileCenters = 4;  // the tile below names its accumulators: keep 4
 
-template <class Isa, bool Dot>
+// With Grouped, the values also go into the per-group minima of `groups`.
+template <class Isa, bool Dot, bool Grouped = false>
 __attribute__((always_inline)) inline void scan_tiles(const Points& p, const double* centers,
                                                       const double* cnorm, const double* xx,
                                                       std::size_t k, std::size_t begin,
                                                       std::size_t len, double* best,
-                                                      double* second, std::int64_t* arg) {
+                                                      double* second, std::int64_t* arg,
+                                                      const GroupMinima& groups = {}) {
   using V = typename Isa::V;
   constexpr std::size_t W = Isa::W, kPoints = 2 * W;
   const std::size_t d = p.d;
@@ -54,6 +66,11 @@ __attribute__((always_inline)) inline void scan_tiles(const Points& p, const dou
     best[t] = second[t] = std::numeric_limits<double>::infinity();
     arg[t] = 0;
   }
+  if constexpr (Grouped)
+    for (std::size_t g = 0; g < groups.G; ++g)
+      for (std::size_t t = 0; t < len; ++t)
+        groups.m1[g * kBlock + t] = groups.m2[g * kBlock + t] =
+            std::numeric_limits<double>::infinity();
   double dist[kTileCenters][kPoints];
   for (std::size_t c0 = 0; c0 < k; c0 += kTileCenters) {
     const std::size_t nc = std::min(kTileCenters, k - c0);
@@ -111,10 +128,20 @@ __attribute__((always_inline)) inline void scan_tiles(const Points& p, const dou
         for (std::size_t t = 0; t < np; ++t) {
           double value = dist[c][t];
           if constexpr (Dot) value = distance::sq_from_dot(xx[t0 + t], value, cnorm[c0 + c]);
+          dist[c][t] = value;
           double& b = best[t0 + t];
           second[t0 + t] = std::min(second[t0 + t], std::max(value, b));
           arg[t0 + t] = value < b ? index : arg[t0 + t];
           b = std::min(b, value);
+        }
+        if constexpr (Grouped) {
+          const auto g = static_cast<std::size_t>(groups.group[c0 + c]);
+          double* m1 = groups.m1 + g * kBlock + t0;
+          double* m2 = groups.m2 + g * kBlock + t0;
+          for (std::size_t t = 0; t < np; ++t) {
+            m2[t] = std::min(m2[t], std::max(dist[c][t], m1[t]));
+            m1[t] = std::min(m1[t], dist[c][t]);
+          }
         }
       }
     }
@@ -172,7 +199,8 @@ constexpr double kUnitRoundoff = 0x1.0p-53;
 template <class Isa>
 __attribute__((always_inline)) inline void certified_scan_impl(
     const Points& p, const double* centers, const double* cnorm, double cmax, std::size_t k,
-    std::size_t begin, std::size_t len, double* best, double* second, std::int64_t* arg) {
+    std::size_t begin, std::size_t len, double* best, double* second, std::int64_t* arg,
+    const GroupMinima* groups) {
   const std::size_t d = p.d;
   double xx[kBlock];
   for (std::size_t t = 0; t < len; ++t) xx[t] = 0.0;
@@ -180,48 +208,73 @@ __attribute__((always_inline)) inline void certified_scan_impl(
     const double* col = p.x.data() + j * p.n + begin;
     for (std::size_t t = 0; t < len; ++t) xx[t] += col[t] * col[t];
   }
-  scan_tiles<Isa, true>(p, centers, cnorm, xx, k, begin, len, best, second, arg);
+  if (groups)
+    scan_tiles<Isa, true, true>(p, centers, cnorm, xx, k, begin, len, best, second, arg, *groups);
+  else
+    scan_tiles<Isa, true>(p, centers, cnorm, xx, k, begin, len, best, second, arg);
   for (std::size_t t = 0; t < len; ++t) {
     const double r = std::sqrt(xx[t]) + cmax;
     const double err = 8.0 * kUnitRoundoff * static_cast<double>(d + 4) * r * r;
     if (second[t] - best[t] > 2.0 * err) {
       best[t] += err;
       second[t] = std::max(second[t] - err, 0.0);
+      if (groups)
+        for (std::size_t g = 0; g < groups->G; ++g) {
+          groups->m1[g * kBlock + t] = std::max(groups->m1[g * kBlock + t] - err, 0.0);
+          groups->m2[g * kBlock + t] = std::max(groups->m2[g * kBlock + t] - err, 0.0);
+        }
       continue;
     }
     best[t] = second[t] = std::numeric_limits<double>::infinity();  // canonical search
-    for (std::size_t c = 0; c < k; ++c)
-      keep_two(sq_point(p, begin + t, centers + c * d), static_cast<std::int64_t>(c), best[t],
-               second[t], arg[t]);
+    if (groups)
+      for (std::size_t g = 0; g < groups->G; ++g)
+        groups->m1[g * kBlock + t] = groups->m2[g * kBlock + t] =
+            std::numeric_limits<double>::infinity();
+    for (std::size_t c = 0; c < k; ++c) {
+      const double value = sq_point(p, begin + t, centers + c * d);
+      keep_two(value, static_cast<std::int64_t>(c), best[t], second[t], arg[t]);
+      if (groups) {
+        double& m1 = groups->m1[static_cast<std::size_t>(groups->group[c]) * kBlock + t];
+        double& m2 = groups->m2[static_cast<std::size_t>(groups->group[c]) * kBlock + t];
+        m2 = std::min(m2, std::max(value, m1));
+        m1 = std::min(m1, value);
+      }
+    }
   }
 }
 
 using CertifiedScan = void (*)(const Points&, const double*, const double*, double, std::size_t,
-                               std::size_t, std::size_t, double*, double*, std::int64_t*);
+                               std::size_t, std::size_t, double*, double*, std::int64_t*,
+                               const GroupMinima*);
 
 inline void certified_scan_base(const Points& p, const double* centers, const double* cnorm,
                                 double cmax, std::size_t k, std::size_t begin, std::size_t len,
-                                double* best, double* second, std::int64_t* arg) {
-  certified_scan_impl<Vec128>(p, centers, cnorm, cmax, k, begin, len, best, second, arg);
+                                double* best, double* second, std::int64_t* arg,
+                                const GroupMinima* groups) {
+  certified_scan_impl<Vec128>(p, centers, cnorm, cmax, k, begin, len, best, second, arg, groups);
 }
 
 #if defined(TSAD_X86_VARIANTS)
 __attribute__((target("avx2,fma"))) inline void certified_scan_avx2(
     const Points& p, const double* centers, const double* cnorm, double cmax, std::size_t k,
-    std::size_t begin, std::size_t len, double* best, double* second, std::int64_t* arg) {
-  certified_scan_impl<Avx2Fma>(p, centers, cnorm, cmax, k, begin, len, best, second, arg);
+    std::size_t begin, std::size_t len, double* best, double* second, std::int64_t* arg,
+    const GroupMinima* groups) {
+  certified_scan_impl<Avx2Fma>(p, centers, cnorm, cmax, k, begin, len, best, second, arg, groups);
 }
 #endif
 
+// groups (optional): also the per-group minima, each lowered by the error bound (or canonical)
+// so that they bound the canonical squared distances from below.
 inline void certified_scan(const Points& p, const double* centers, const double* cnorm,
                            double cmax, std::size_t k, std::size_t begin, std::size_t len,
-                           double* best, double* second, std::int64_t* arg) {
+                           double* best, double* second, std::int64_t* arg,
+                           const GroupMinima* groups = nullptr) {
 #if defined(TSAD_X86_VARIANTS)
   static const CertifiedScan run = cpu_has_avx2_fma() ? certified_scan_avx2 : certified_scan_base;
 #else
   static const CertifiedScan run = certified_scan_base;
 #endif
-  run(p, centers, cnorm, cmax, k, begin, len, best, second, arg);
+  run(p, centers, cnorm, cmax, k, begin, len, best, second, arg, groups);
 }
 }  // namespace kmeans
 }  // namespace tsad_fast
