@@ -51,7 +51,7 @@ def test_faiss(timed, data):
     _ANCHOR["faiss"] = indices[:, 0]
 
 
-@pytest.mark.parametrize("backend", backend_params("nearest_in_block"))
+@pytest.mark.parametrize("backend", backend_params("nearest_center_f32"))
 def test_tsad_fast_float32(timed, data, backend):
     Q, C = data
     nearest_center(Q[:8], C, backend=backend, dtype="float32")  # warm-up

@@ -13,7 +13,7 @@ void bind_affiliation(py::module_& m);
 void bind_granular(py::module_& m);
 void bind_kmeans(py::module_& m);
 void bind_nearest(py::module_& m);
-void bind_nearest_block(py::module_& m);
+void bind_nearest_f32(py::module_& m);
 void bind_mv_mtf(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
@@ -48,6 +48,6 @@ PYBIND11_MODULE(_core, m) {
   bind_granular(m);
   bind_kmeans(m);
   bind_nearest(m);
-  bind_nearest_block(m);
+  bind_nearest_f32(m);
   bind_mv_mtf(m);
 }

@@ -69,14 +69,13 @@ def test_zero_columns_rejected():
 
 
 # --- dtype="float32": faiss's computation ------------------------------------------------------
-BLOCK_BACKENDS = backend_params("nearest_in_block", reference=False)
+F32_BACKENDS = backend_params("nearest_center_f32")
 
 
-@pytest.mark.parametrize("backend", BLOCK_BACKENDS)
 @given(seed=st.integers(0, 2**32 - 1), b=st.integers(1, 300), k=st.integers(1, 300),
        ties=st.booleans())
-def test_float32_step_equals_the_reference_bit_for_bit(backend, seed, b, k, ties):
-    from tsad_fast import _backend
+def test_float32_block_step_numba_equals_the_reference_bit_for_bit(seed, b, k, ties):
+    from tsad_fast.kernels._numba.nearest import nearest_in_block as compiled
     from tsad_fast.kernels._numpy.nearest import nearest_in_block
 
     rng = np.random.default_rng(seed)
@@ -87,7 +86,7 @@ def test_float32_step_equals_the_reference_bit_for_bit(backend, seed, b, k, ties
         inner[:, k // 2:] = inner[:, :k - k // 2]
         c_norms[k // 2:] = c_norms[:k - k // 2]
         inner[: b // 2] += 5.0
-    d2, indices = _backend.resolve("nearest_in_block", backend)[1](inner, q_norms, c_norms)
+    d2, indices = compiled(inner, q_norms, c_norms)
     expected_d2, expected_indices = nearest_in_block(inner, q_norms, c_norms)
     assert d2.dtype == np.float32 and indices.dtype == np.int64
     np.testing.assert_array_equal(d2, expected_d2)
@@ -101,7 +100,7 @@ def near_ties(Q, C, indices, rtol):
     return true[np.arange(len(Q)), indices] - true.min(axis=1) > rtol * scale
 
 
-@pytest.mark.parametrize("backend", BLOCK_BACKENDS + [pytest.param("numpy", id="numpy")])
+@pytest.mark.parametrize("backend", F32_BACKENDS)
 @given(seed=st.integers(0, 2**32 - 1), m=st.integers(0, 300), k=st.integers(1, 200),
        d=st.integers(1, 70))
 def test_float32_path_finds_the_nearest_center_to_float32_precision(backend, seed, m, k, d):
@@ -115,19 +114,30 @@ def test_float32_path_finds_the_nearest_center_to_float32_precision(backend, see
         np.testing.assert_allclose(distances, true, rtol=1e-3, atol=1e-3)
 
 
-def test_float32_path_gives_faiss_answers():
+@pytest.mark.parametrize("backend", F32_BACKENDS)
+def test_float32_path_gives_faiss_answers(backend):
     faiss = pytest.importorskip("faiss", reason="faiss-cpu not installed")
     rng = np.random.default_rng(7)
     Q, C = rng.normal(size=(3000, 64)).astype(np.float32), rng.normal(size=(500, 64)).astype(np.float32)
     index = faiss.IndexFlatL2(64)
     index.add(C)
     faiss_d2, faiss_indices = index.search(Q, 1)
-    distances, indices = nearest_center(Q, C, dtype="float32")
+    distances, indices = nearest_center(Q, C, backend=backend, dtype="float32")
     differ = indices != faiss_indices[:, 0]
     # where the answers differ, faiss's center and ours are equally near to float32 precision
     assert differ.mean() < 1e-3
     assert not near_ties(Q[differ], C, indices[differ], 1e-6).any()
     np.testing.assert_allclose(distances ** 2, faiss_d2[:, 0], rtol=1e-4, atol=1e-4)
+
+
+def test_float32_ties_go_to_the_lowest_index():
+    C = np.repeat(np.eye(3, 5), 6, axis=0)  # each center six times: 18 rows, pads a tile
+    Q = np.eye(3, 5) + 0.01
+    for backend in ("numpy", "numba", "cpp"):
+        if backend not in [p.values[0] for p in F32_BACKENDS if not p.marks]:
+            continue
+        _, indices = nearest_center(Q, C, backend=backend, dtype="float32")
+        np.testing.assert_array_equal(indices, [0, 6, 12])
 
 
 def test_float32_bad_input():

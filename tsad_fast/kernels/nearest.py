@@ -7,11 +7,12 @@ backends never form the m x k matrix (memory O(m + k) beyond the inputs). Backen
 in the order of the dot products' additions (~1e-16 relative), so an index may differ between
 them only where two centers are equally near to that precision.
 
-``dtype="float32"`` (opt-in) is faiss's ``IndexFlatL2`` computation: Q and C rounded to
-float32, the inner products by a BLAS sgemm (NumPy's ``matmul``) one block of queries at a
-time, then per query ``(||q||^2 + ||c||^2) - 2 q.c`` in float32, clamped at 0, the first minimum
-(``nearest_in_block``: NumPy, Numba or C++). Its indices are faiss's except where two centers
-are equally near to float32 precision (about 1e-7 relative).
+``dtype="float32"`` (opt-in) computes in float32 as faiss's ``IndexFlatL2`` does: Q and C
+rounded to float32, squared distances ``||q||^2 - 2 q.c + ||c||^2`` with float sums, the first
+minimum. C++ fuses it into register tiles of eight floats a vector (no m x k matrix); NumPy (the
+reference) and Numba take the inner products from a BLAS sgemm one block of queries at a time
+(faiss's way), then the minimum (Numba: in parallel). The indices are faiss's except where two
+centers are equally near to float32 precision (about 1e-7 relative).
 
 A GPU array Q (CuPy, CUDA torch, ...) runs on the ``cuda`` backend without leaving the device
 and the results come back as arrays of its library (see ``_device.py``).
@@ -35,13 +36,12 @@ _backend.register(
     numpy="tsad_fast.kernels._numpy.nearest:nearest_center",
 )
 _backend.register(
-    "nearest_in_block",
-    cpp="tsad_fast._core:nearest_in_block",
-    numba="tsad_fast.kernels._numba.nearest:nearest_in_block",
-    numpy="tsad_fast.kernels._numpy.nearest:nearest_in_block",
+    "nearest_center_f32",
+    cpp="tsad_fast._core:nearest_center_f32",
+    numba="tsad_fast.kernels._numba.nearest:nearest_center_f32",
+    numpy="tsad_fast.kernels._numpy.nearest:nearest_center_f32",
 )
 _DTYPES = ("float64", "float32")
-_BLOCK_BYTES = 4 << 20  # inner products of one block of queries (float32, block x k)
 
 
 def nearest_center(Q, C, backend: str = "auto", dtype: str = "float64") -> Tuple[Any, Any]:
@@ -86,17 +86,9 @@ def nearest_center_float32(Q: np.ndarray, C: np.ndarray,
                            backend: str = "auto") -> Tuple[np.ndarray, np.ndarray]:
     """The float32 search (``dtype="float32"``) on validated float32 arrays Q (m, d), C (k, d):
     (distances (m,) float32, indices (m,) int64)."""
-    _, step = _backend.resolve("nearest_in_block", backend)
-    q_norms = np.einsum("ij,ij->i", Q, Q)
-    c_norms = np.einsum("ij,ij->i", C, C)
-    distances = np.empty(Q.shape[0], dtype=np.float32)
-    indices = np.empty(Q.shape[0], dtype=np.int64)
-    rows = max(1, _BLOCK_BYTES // (4 * C.shape[0]))
-    for start in range(0, Q.shape[0], rows):
-        stop = min(start + rows, Q.shape[0])
-        d2, indices[start:stop] = step(Q[start:stop] @ C.T, q_norms[start:stop], c_norms)
-        distances[start:stop] = np.sqrt(d2)
-    return distances, indices
+    if Q.shape[0] == 0:
+        return np.empty(0, dtype=np.float32), np.empty(0, dtype=np.int64)
+    return _backend.resolve("nearest_center_f32", backend)[1](Q, C)
 
 
 def nearest_center_unchecked(Q: np.ndarray, C: np.ndarray,

@@ -28,13 +28,16 @@
 #endif
 
 namespace tsad_fast {
-// Vectors of doubles for register tiles (GCC/Clang vector extensions), and the two instruction
-// sets the tiled kernels are instantiated for: 128-bit vectors everywhere, and AVX2+FMA on
-// x86-64 CPUs that have it (chosen at run time; never -march=native).
+// Vectors of doubles (and floats) for register tiles (GCC/Clang vector extensions), and the two
+// instruction sets the tiled kernels are instantiated for: 128-bit vectors everywhere, and
+// AVX2+FMA on x86-64 CPUs that have it (chosen at run time; never -march=native).
 typedef double v2d __attribute__((vector_size(16)));
 typedef double v4d __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
+typedef float v8f __attribute__((vector_size(32)));
 
 struct Vec128 {
+  using T = double;
   using V = v2d;
   static constexpr std::size_t W = 2;
   static inline V splat(const double* x) { return V{*x, *x}; }
@@ -42,8 +45,17 @@ struct Vec128 {
   static inline V mul_add(V a, V b, V c) { return a * b + c; }
 };
 
+struct Vec128Float {  // the float32 kernels' 128-bit vectors: four floats
+  using T = float;
+  using V = v4f;
+  static constexpr std::size_t W = 4;
+  static inline V splat(const float* x) { return V{*x, *x, *x, *x}; }
+  static inline V mul_add(V a, V b, V c) { return a * b + c; }
+};
+
 #if defined(TSAD_X86_VARIANTS)
 struct Avx2Fma {
+  using T = double;
   using V = v4d;
   static constexpr std::size_t W = 4;
   __attribute__((target("avx2,fma"))) static inline V splat(const double* x) {
@@ -51,6 +63,18 @@ struct Avx2Fma {
   }
   __attribute__((target("avx2,fma"))) static inline V mul_add(V a, V b, V c) {
     return (V)_mm256_fmadd_pd((__m256d)a, (__m256d)b, (__m256d)c);
+  }
+};
+
+struct Avx2FmaFloat {  // the float32 kernels' AVX2+FMA: eight floats a vector
+  using T = float;
+  using V = v8f;
+  static constexpr std::size_t W = 8;
+  __attribute__((target("avx2,fma"))) static inline V splat(const float* x) {
+    return (V)_mm256_broadcast_ss(x);
+  }
+  __attribute__((target("avx2,fma"))) static inline V mul_add(V a, V b, V c) {
+    return (V)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
   }
 };
 

@@ -1,4 +1,5 @@
-"""Nearest center in Numba: one pass per query, no m x k matrix (see _numpy/nearest.py)."""
+"""Nearest center in Numba: one pass per query, no m x k matrix (see _numpy/nearest.py); the
+float32 search's step after the BLAS product, parallel over queries."""
 from __future__ import annotations
 
 import numpy as np
@@ -55,8 +56,15 @@ def _nearest_in_block(inner, q_norms, c_norms, d2, indices):
 
 
 def nearest_in_block(inner, q_norms, c_norms):
-    """Same contract as ``tsad_fast.kernels._numpy.nearest.nearest_in_block``."""
+    """Same contract as ``tsad_fast.kernels._numpy.nearest.nearest_in_block``, bit for bit."""
     d2 = np.empty(inner.shape[0], dtype=np.float32)
     indices = np.empty(inner.shape[0], dtype=np.int64)
     _nearest_in_block(inner, q_norms, c_norms, d2, indices)
     return d2, indices
+
+
+def nearest_center_f32(Q, C):
+    """Same contract as ``tsad_fast.kernels._numpy.nearest.nearest_center_f32``."""
+    from tsad_fast.kernels._numpy.nearest import blas_nearest
+
+    return blas_nearest(Q, C, nearest_in_block)
