@@ -131,41 +131,52 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
       cmax = std::max(cmax, std::sqrt(acc));
     }
     const std::int64_t n_blocks = static_cast<std::int64_t>((rows.size() + kBlock - 1) / kBlock);
-#pragma omp parallel for schedule(dynamic, 1) if (rows.size() * k * d > 200000)
-    for (std::int64_t b = 0; b < n_blocks; ++b) {
-      if (stop.poll()) continue;  // interrupted: labels and bounds unspecified
-      const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
-      const std::size_t len = std::min(rows.size(), begin + kBlock) - begin;
-      const std::vector<std::int64_t> block(rows.begin() + begin, rows.begin() + begin + len);
-      std::uint64_t searched = 0;
-      for (auto i : block) searched |= candidates[i];
+#pragma omp parallel if (rows.size() * k * d > 200000)
+    {
+      // each thread's buffers, reused by its blocks
+      std::vector<std::int64_t> block;
       std::vector<std::size_t> index;  // the searched centers, in increasing order
-      for (std::size_t c = 0; c < k; ++c)
-        if (searched >> group[c] & 1) index.push_back(c);
-      const std::size_t ks = index.size();
-      std::vector<double> sub_centers(ks * d), sub_norms(ks);
-      std::vector<std::int32_t> sub_group(ks);
-      for (std::size_t s = 0; s < ks; ++s) {
-        std::copy_n(centers.data() + index[s] * d, d, sub_centers.data() + s * d);
-        sub_norms[s] = cnorm[index[s]];
-        sub_group[s] = group[index[s]];
-      }
-      std::vector<double> m1(G * kBlock), m2(G * kBlock);
-      const GroupMinima minima{sub_group.data(), G, m1.data(), m2.data()};
+      std::vector<double> sub_centers, sub_norms, m1(G * kBlock), m2(G * kBlock), err(kBlock);
+      std::vector<std::int32_t> sub_group;
       double best[kBlock], second[kBlock];
       std::int64_t arg[kBlock];
-      const Points sub = gather_points(p, block);
-      certified_scan(sub, sub_centers.data(), sub_norms.data(), cmax, ks, 0, len, best, second,
-                     arg, &minima);
-      for (std::size_t t = 0; t < len; ++t) {
-        const auto i = static_cast<std::size_t>(block[t]);
-        const std::size_t label = index[static_cast<std::size_t>(arg[t])];
-        labels[i] = static_cast<std::int64_t>(label);
-        upper[i] = std::sqrt(best[t]);
-        for (std::size_t g = 0; g < G; ++g)
-          if (searched >> g & 1)  // a group not searched keeps its bound
-            lower[i * G + g] = std::sqrt(
-                (g == static_cast<std::size_t>(group[label]) ? m2 : m1)[g * kBlock + t]);
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t b = 0; b < n_blocks; ++b) {
+        if (stop.poll()) continue;  // interrupted: labels and bounds unspecified
+        const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
+        const std::size_t len = std::min(rows.size(), begin + kBlock) - begin;
+        block.assign(rows.begin() + begin, rows.begin() + begin + len);
+        std::uint64_t searched = 0;
+        for (auto i : block) searched |= candidates[i];
+        index.clear();
+        for (std::size_t c = 0; c < k; ++c)
+          if (searched >> group[c] & 1) index.push_back(c);
+        const std::size_t ks = index.size();
+        // padded to whole register tiles with zero centers of norm +inf (GroupMinima::real)
+        const std::size_t padded = (ks + kTileCenters - 1) / kTileCenters * kTileCenters;
+        sub_centers.assign(padded * d, 0.0);
+        sub_norms.assign(padded, std::numeric_limits<double>::infinity());
+        sub_group.assign(padded, 0);
+        for (std::size_t s = 0; s < ks; ++s) {
+          std::copy_n(centers.data() + index[s] * d, d, sub_centers.data() + s * d);
+          sub_norms[s] = cnorm[index[s]];
+          sub_group[s] = group[index[s]];
+        }
+        const GroupMinima minima{sub_group.data(), G, ks, m1.data(), m2.data(), err.data()};
+        const Points sub = gather_points(p, block);
+        certified_scan(sub, sub_centers.data(), sub_norms.data(), cmax, padded, 0, len, best,
+                       second, arg, &minima);
+        for (std::size_t t = 0; t < len; ++t) {
+          const auto i = static_cast<std::size_t>(block[t]);
+          const std::size_t label = index[static_cast<std::size_t>(arg[t])];
+          labels[i] = static_cast<std::int64_t>(label);
+          upper[i] = std::sqrt(best[t]);
+          for (std::size_t g = 0; g < G; ++g)
+            if (searched >> g & 1)  // a group not searched keeps its bound
+              lower[i * G + g] = std::sqrt(std::max(
+                  (g == static_cast<std::size_t>(group[label]) ? m2 : m1)[g * kBlock + t] - err[t],
+                  0.0));
+        }
       }
     }
   };

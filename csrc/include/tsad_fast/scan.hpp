@@ -23,12 +23,15 @@ constexpr std::size_t kBlock = 256;  // points per cache block
 
 // Per-group minima that a scan keeps beside the nearest center (the Yinyang bounds of
 // lloyd_bounded): group[c] is the group of center c; m1 and m2 (G x kBlock, group-major) get
-// each point's smallest and second-smallest value among the centers of each group.
+// each point's smallest and second-smallest value among the centers of each group, and err
+// (kBlock) the error bound to subtract from them (0 where the point was searched canonically).
+// Centers from `real` on are padding (squared norm +inf: never nearest, never a minimum).
 struct GroupMinima {
   const std::int32_t* group = nullptr;
-  std::size_t G = 0;
+  std::size_t G = 0, real = 0;
   double* m1 = nullptr;
   double* m2 = nullptr;
+  double* err = nullptr;
 };
 
 // Keeps the nearest (ties: lowest index) and the two smallest squared distances of a point
@@ -218,19 +221,17 @@ __attribute__((always_inline)) inline void certified_scan_impl(
     if (second[t] - best[t] > 2.0 * err) {
       best[t] += err;
       second[t] = std::max(second[t] - err, 0.0);
-      if (groups)
-        for (std::size_t g = 0; g < groups->G; ++g) {
-          groups->m1[g * kBlock + t] = std::max(groups->m1[g * kBlock + t] - err, 0.0);
-          groups->m2[g * kBlock + t] = std::max(groups->m2[g * kBlock + t] - err, 0.0);
-        }
+      if (groups) groups->err[t] = err;
       continue;
     }
     best[t] = second[t] = std::numeric_limits<double>::infinity();  // canonical search
-    if (groups)
+    if (groups) {
+      groups->err[t] = 0.0;
       for (std::size_t g = 0; g < groups->G; ++g)
         groups->m1[g * kBlock + t] = groups->m2[g * kBlock + t] =
             std::numeric_limits<double>::infinity();
-    for (std::size_t c = 0; c < k; ++c) {
+    }
+    for (std::size_t c = 0; c < (groups ? groups->real : k); ++c) {
       const double value = sq_point(p, begin + t, centers + c * d);
       keep_two(value, static_cast<std::int64_t>(c), best[t], second[t], arg[t]);
       if (groups) {
@@ -263,8 +264,8 @@ __attribute__((target("avx2,fma"))) inline void certified_scan_avx2(
 }
 #endif
 
-// groups (optional): also the per-group minima, each lowered by the error bound (or canonical)
-// so that they bound the canonical squared distances from below.
+// groups (optional): also the per-group minima and their error bounds (minus err, they bound
+// the canonical squared distances from below).
 inline void certified_scan(const Points& p, const double* centers, const double* cnorm,
                            double cmax, std::size_t k, std::size_t begin, std::size_t len,
                            double* best, double* second, std::int64_t* arg,
