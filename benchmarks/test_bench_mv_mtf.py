@@ -94,3 +94,38 @@ def test_pyts_one_variable(timed, sizes):
     x = make(n, 1)[:, 0][None, :]
     timed(f"mv_mtf n={n} c={sizes[1]}", "pyts MarkovTransitionField, 1 variable (n x n)",
           lambda: pyts.MarkovTransitionField(n_bins=8).fit_transform(x), rounds=1)
+
+
+@pytest.mark.parametrize("phase", ["whole", "binning", "transitions", "field"])
+def test_phases_cpp(timed, sizes, phase):
+    """Where the C++ time goes: the binning (quantiles, the entropy choice, the bins), the
+    transition counts and the field, each timed alone; the anchor is the whole conversion, so
+    each ratio is the whole's time over the phase's."""
+    if "cpp" not in CPU_BACKENDS:
+        pytest.skip("cpp backend not built")
+    from tsad_fast import _backend
+    from tsad_fast.kernels._numpy import mv_mtf as ref
+
+    n, c = sizes
+    X = make(n, c)
+    candidates = list(range(6, 12))
+    quantiles, digitize, transitions, field = (
+        _backend.resolve(name, "cpp")[1]
+        for name in ("mtf_quantiles", "mtf_digitize", "mtf_transitions", "mtf_field"))
+
+    def binning():
+        Q, at_most = quantiles(X, ref.levels(candidates) / 100.0)
+        edges = ref.choose_edges(Q, at_most, n, candidates)
+        return edges, digitize(X, ref.padded_edges(edges))
+
+    edges, B = binning()
+    n_bins = np.array([e.size + 1 for e in edges], dtype=np.int32)
+    W = transitions(B, n_bins)
+    weights = np.full((c, c), 1.0 / max(c - 1, 1))
+    run = {"whole": lambda: mv_mtf(X, backend="cpp"), "binning": binning,
+           "transitions": lambda: transitions(B, n_bins),
+           "field": lambda: field(B, W, weights, 0.9, 1.0)}[phase]
+    timed(f"mv_mtf phases n={n} c={c} (cpp; ratio = whole / phase)",
+          {"whole": "whole mv_mtf (anchor)", "binning": "binning (quantiles, entropy, bins)",
+           "transitions": "transition counts", "field": "field"}[phase],
+          run, anchor=phase == "whole")
