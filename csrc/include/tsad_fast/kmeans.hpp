@@ -49,13 +49,16 @@ inline void update_centers(const Points& p, const std::vector<std::int64_t>& lab
 inline void assign(const double* X, std::size_t n, const double* C, std::size_t k, std::size_t d,
                    std::int64_t* labels, Stop& stop = no_stop()) {
   const Points p = gather(X, d, all_rows(n));
+  std::vector<double> padded;
+  const std::size_t kp = pad_centers(C, k, d, padded);
   const std::int64_t n_blocks = static_cast<std::int64_t>((n + kBlock - 1) / kBlock);
 #pragma omp parallel for schedule(static) if (n * k * d > 200000)
   for (std::int64_t b = 0; b < n_blocks; ++b) {
     if (stop.poll()) continue;  // interrupted: labels unspecified
     const std::size_t begin = static_cast<std::size_t>(b) * kBlock;
     double best[kBlock], second[kBlock];
-    scan_block(p, C, k, begin, std::min(n, begin + kBlock) - begin, best, second, labels + begin);
+    scan_block(p, padded.data(), kp, begin, std::min(n, begin + kBlock) - begin, best, second,
+               labels + begin);
   }
 }
 
@@ -270,10 +273,12 @@ inline double center_shift(const std::vector<double>& a, const std::vector<doubl
 inline std::vector<std::int64_t> lloyd_plain(const Points& p, std::size_t k,
                                              std::vector<double>& centers, double tol, Stop& stop) {
   std::vector<std::int64_t> labels(p.n), next(p.n);
+  std::vector<double> padded;
   double best[kBlock], second[kBlock];
   auto assign_all = [&](std::vector<std::int64_t>& out) {
+    const std::size_t kp = pad_centers(centers.data(), k, p.d, padded);
     for (std::size_t begin = 0; begin < p.n; begin += kBlock)
-      scan_block(p, centers.data(), k, begin, std::min(p.n, begin + kBlock) - begin, best, second,
+      scan_block(p, padded.data(), kp, begin, std::min(p.n, begin + kBlock) - begin, best, second,
                  out.data() + begin);
   };
   assign_all(labels);

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "tsad_fast/common.hpp"
 #include "tsad_fast/distance.hpp"
@@ -178,6 +179,17 @@ __attribute__((target("avx2,fma"))) inline void scan_block_avx2(
   scan_block_impl<Avx2Fma>(p, centers, k, begin, len, best, second, arg);
 }
 #endif
+
+// Centers (k x d) padded with rows of +inf to whole register tiles (kTileCenters): a padding
+// center is at +inf from every finite point, so it is never the nearest nor the second, and the
+// canonical scan needs no scalar remainder. Returns the padded count.
+inline std::size_t pad_centers(const double* centers, std::size_t k, std::size_t d,
+                               std::vector<double>& padded) {
+  const std::size_t kp = (k + kTileCenters - 1) / kTileCenters * kTileCenters;
+  padded.assign(kp * d, std::numeric_limits<double>::infinity());
+  std::copy_n(centers, k * d, padded.data());
+  return kp;
+}
 
 inline void scan_block(const Points& p, const double* centers, std::size_t k, std::size_t begin,
                        std::size_t len, double* best, double* second, std::int64_t* arg) {
