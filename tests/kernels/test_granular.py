@@ -91,6 +91,18 @@ def test_coarse_tolerance_is_scale_free_and_keeps_the_invariants():
         np.testing.assert_array_equal(scaled.labels, balls.labels)
 
 
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 500), d=st.integers(1, 40),
+       tol=st.sampled_from([0.0, 1e-4, 1.0]))
+def test_shift_tolerance_is_the_same_on_every_backend(seed, n, d, tol):
+    from tsad_fast.kernels._numpy.kmeans import shift_tolerance
+
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n, d)) * 10.0 ** rng.uniform(-6, 6, size=d) + rng.normal(size=d) * 1e3
+    want = shift_tolerance(Z, tol)
+    for backend in GB_BACKENDS:
+        assert _backend.resolve("shift_tolerance", backend)[1](Z, tol) == want
+
+
 def test_shift_tolerance_is_scikit_learns():
     from tsad_fast.kernels._numpy.kmeans import shift_tolerance
 

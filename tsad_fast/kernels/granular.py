@@ -19,13 +19,20 @@ import numpy as np
 from tsad_fast import _backend
 from tsad_fast._validation import as_float_array, check_int, check_real
 from tsad_fast.kernels._numpy import granular as _ref
-from tsad_fast.kernels._numpy.kmeans import SplitMix64, shift_tolerance
+from tsad_fast.kernels._numpy.kmeans import SplitMix64
 
 _backend.register(
     "granular_balls",
     cpp="tsad_fast._core:granular_balls",
     numba="tsad_fast.kernels._numba.granular:granular_balls",
     numpy="tsad_fast.kernels._numpy.granular:granular_balls",
+)
+# the coarse k-means' absolute tolerance, the same value bit for bit on every backend
+_backend.register(
+    "shift_tolerance",
+    cpp="tsad_fast._core:shift_tolerance",
+    numba="tsad_fast.kernels._numba.kmeans:shift_tolerance",
+    numpy="tsad_fast.kernels._numpy.kmeans:shift_tolerance",
 )
 
 
@@ -91,8 +98,7 @@ def granular_balls_unchecked(Z: np.ndarray, min_support: int, prune_kappa: float
     array, the others as ``granular_balls`` checks them), for callers that produced Z
     themselves."""
     _, run = _backend.resolve("granular_balls", backend)
-    # one absolute tolerance for every backend, computed once with the reference's sums
-    tol = shift_tolerance(Z, coarse_tol)
+    tol = _backend.resolve("shift_tolerance", backend)[1](Z, coarse_tol)
     centers, radii, sizes, labels, before = run(Z, min_support, prune_kappa, seed, tol)
     return GranularBalls(centers, radii, sizes, labels, int(before))
 

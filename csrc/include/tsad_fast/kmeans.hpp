@@ -256,6 +256,25 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
   return labels;
 }
 
+// scikit-learn's absolute shift tolerance: tol times the mean over columns of the population
+// variances of X (n x d, row-major); every sum in index order, as the reference's
+// (tsad_fast/kernels/_numpy/kmeans.py: shift_tolerance), so the value is the same bit for bit.
+inline double shift_tolerance(const double* X, std::size_t n, std::size_t d, double tol) {
+  if (tol == 0.0) return 0.0;
+  std::vector<double> mean(d, 0.0), variance(d, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < d; ++j) mean[j] += X[i * d + j];
+  for (std::size_t j = 0; j < d; ++j) mean[j] /= static_cast<double>(n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < d; ++j) {
+      const double diff = X[i * d + j] - mean[j];
+      variance[j] += diff * diff;
+    }
+  double total = 0.0;
+  for (std::size_t j = 0; j < d; ++j) total += variance[j] / static_cast<double>(n);
+  return tol * total / static_cast<double>(d);
+}
+
 // Sum over dimensions in order of the squared moves of the centers (the reference's shift).
 inline double center_shift(const std::vector<double>& a, const std::vector<double>& b,
                            std::size_t k, std::size_t d) {

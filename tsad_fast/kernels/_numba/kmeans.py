@@ -119,3 +119,28 @@ def _assign(X, centers):
 def kmeans_assign(X, centers):
     """Same contract as ``tsad_fast.kernels._numpy.kmeans.kmeans_assign``."""
     return _assign(X, centers)
+
+
+@njit(cache=True, nogil=True)
+def _shift_tolerance(X, tol):
+    n, d = X.shape
+    mean = np.zeros(d)
+    for i in range(n):
+        for j in range(d):
+            mean[j] += X[i, j]
+    for j in range(d):
+        mean[j] /= n
+    variance = np.zeros(d)
+    for i in range(n):
+        for j in range(d):
+            diff = X[i, j] - mean[j]
+            variance[j] += diff * diff
+    total = 0.0
+    for j in range(d):
+        total += variance[j] / n
+    return tol * total / d
+
+
+def shift_tolerance(X, tol):
+    """Same contract as ``tsad_fast.kernels._numpy.kmeans.shift_tolerance``, bit for bit."""
+    return 0.0 if tol == 0.0 else float(_shift_tolerance(X, float(tol)))
