@@ -48,3 +48,21 @@ def pytest_terminal_summary(terminalreporter):
             if not is_anchor:
                 terminalreporter.write_line(
                     f"    {name:<28} {seconds:.4f} s   {anchor_time / seconds:8.1f}x")
+
+
+def raw_model_function(model, X, t: int):
+    """P(anomaly) (N,) float64 of raw rows (N, c) for a fitted Moon, the MV-MTF row held at
+    timestamp t of X: the model function the published code hands ``shap.KernelExplainer``
+    (the network on every row at once)."""
+    import numpy as np
+    import torch
+
+    mtf = model._inputs(X[max(t - 1, 0):t + 1])[1][-1:]
+
+    def f(rows):
+        with torch.no_grad():
+            rows = torch.from_numpy(np.asarray(rows, dtype=np.float32))
+            logits = model.model_(rows, mtf.expand(len(rows), -1))
+            return torch.softmax(logits, dim=1)[:, 1].double().numpy()
+
+    return f

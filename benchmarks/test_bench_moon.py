@@ -20,6 +20,7 @@ torch = pytest.importorskip("torch")
 
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
+from benchmarks.conftest import raw_model_function  # noqa: E402
 from tsad_fast import Moon  # noqa: E402
 from tsad_fast.datasets import bundled_smd  # noqa: E402
 from tsad_fast.thresholds import Quantile  # noqa: E402
@@ -85,14 +86,7 @@ def test_moon_inference(timed, moon, full_size):
 def test_anchor_shap_kernel_explainer(timed, moon):
     shap = pytest.importorskip("shap", reason="shap (the anchor) is not installed")
     model, X, t = moon
-    raw, mtf = model._inputs(X[t - 1:t + 1])
-
-    def f(rows):  # P(anomaly) of raw rows, the MV-MTF row held at timestamp t
-        with torch.no_grad():
-            rows = torch.from_numpy(np.asarray(rows, dtype=np.float32))
-            logits = model.model_(rows, mtf[-1:].expand(len(rows), -1))
-            return torch.softmax(logits, dim=1)[:, 1].double().numpy()
-
+    f = raw_model_function(model, X, t)
     explainer = shap.KernelExplainer(f, model.background_)
     with model._thread_budget():
         values = timed(EXPLAIN, "shap.KernelExplainer, raw SHAP only (anchor)",

@@ -13,6 +13,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from benchmarks.conftest import raw_model_function  # noqa: E402
 from tsad_fast import Moon  # noqa: E402
 from tsad_fast.datasets import bundled_smd  # noqa: E402
 from tsad_fast.explain import kernel_shap  # noqa: E402
@@ -28,14 +29,7 @@ def problem(request):
     X, y = data.test[:rows], data.labels[:rows].astype(np.int64)
     model = Moon(os_budget=(64, 2048), epochs=1, verbose=0).fit(X, y)
     t = int(np.argmax(model.decision_scores_))
-    raw, mtf = model._inputs(X[t - 1:t + 1])
-
-    def f(rows):  # P(anomaly) of raw rows, the MV-MTF row held at timestamp t
-        with torch.no_grad():
-            rows = torch.from_numpy(np.asarray(rows, dtype=np.float32))
-            logits = model.model_(rows, mtf[-1:].expand(len(rows), -1))
-            return torch.softmax(logits, dim=1)[:, 1].double().numpy()
-
+    f = raw_model_function(model, X, t)
     n_coalitions = 2048 if full else 64
     return f, X[t], model.background_, n_coalitions
 
