@@ -52,6 +52,38 @@ def test_nearest_center(backend, case):
     check(got, want, ("Q", "C"), nearest_is_exact(canonical(Q), canonical(C)))
 
 
+def nearest_is_close_in_float32(Q, C):
+    """A ``same`` for nearest_center(dtype="float32"): the chosen center's true squared distance
+    (of the float32-rounded rows) is the smallest up to float32 rounding (1e-5 of the squared
+    norms, and units of the smallest float32 where the squares underflow), and the returned
+    distance is it to float32 precision."""
+    with np.errstate(over="ignore"):  # beyond float32 the search refuses the input anyway
+        Q, C = Q.astype(np.float32).astype(np.float64), C.astype(np.float32).astype(np.float64)
+
+    def same(got, want):
+        true = ((Q[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+        norms = np.sum(Q * Q, axis=1)[:, None] + np.sum(C * C, axis=1)[None, :]
+        tol = 1e-5 * norms.max(initial=0.0) + (4 * Q.shape[1] + 8) * 2.0 ** -126
+        rows = np.arange(Q.shape[0])
+        for distances, indices in (got, want):
+            assert indices.dtype == np.int64 and distances.dtype == np.float32
+            assert indices.shape == distances.shape == rows.shape
+            chosen = true[rows, indices]
+            assert np.all(chosen <= true.min(axis=1, initial=np.inf) + tol)
+            np.testing.assert_allclose(distances.astype(np.float64) ** 2, chosen, rtol=0, atol=tol)
+    return same
+
+
+@pytest.mark.parametrize("backend", backend_params("nearest_center_f32"))
+@given(case=points_and_centers())
+def test_nearest_center_float32(backend, case):
+    Q, C = case
+    want = outcome(lambda: nearest_center(canonical(Q), canonical(C), backend="numpy",
+                                          dtype="float32"))
+    got = outcome(lambda: nearest_center(Q, C, backend=backend, dtype="float32"))
+    check(got, want, ("Q", "C"), nearest_is_close_in_float32(canonical(Q), canonical(C)))
+
+
 @pytest.mark.parametrize("backend", backend_params("kmeans_assign"))
 @given(case=points_and_centers())
 def test_kmeans_assign_is_bit_identical(backend, case):

@@ -58,7 +58,8 @@ def nearest_center(Q, C, backend: str = "auto", dtype: str = "float64") -> Tuple
         raise ValueError(f"dtype must be one of {_DTYPES}, got {dtype!r}")
     if dtype == "float32":
         Q, C = as_points_and_centers(Q, C, "Q", "C")
-        Q, C = Q.astype(np.float32), C.astype(np.float32)
+        with np.errstate(over="ignore"):  # beyond float32: inf, refused by check_reach
+            Q, C = Q.astype(np.float32), C.astype(np.float32)
         check_reach(Q, C)
         return nearest_center_float32(Q, C, backend)
     name, _ = _backend.resolve("nearest_center", backend, like=Q)
