@@ -83,6 +83,20 @@ def test_binning_kernels_equal_the_reference_bit_for_bit(backend, case, candidat
         np.testing.assert_array_equal(got, expected)
 
 
+@given(case=series, candidates=st.lists(st.integers(2, 14), min_size=1, max_size=5),
+       constant=st.booleans())
+def test_bulk_entropy_choice_is_the_per_variable_choice(case, candidates, constant):
+    """choose_edges decides most variables from entropies computed all at once; merged edges
+    (rounded or constant columns) and close calls go through the definition: same edges."""
+    X = make(*case)
+    if constant:
+        X[:, 0] = 1.5
+    Q, at_most = ref.mtf_quantiles(X, ref.levels(candidates) / 100.0)
+    for got, want in zip(ref.choose_edges(Q, at_most, X.shape[0], candidates),
+                         ref.choose_edges_reference(Q, at_most, X.shape[0], candidates)):
+        np.testing.assert_array_equal(got, want)
+
+
 @given(case=series, candidates=st.lists(st.integers(2, 14), min_size=1, max_size=5))
 def test_reference_quantiles_are_numpy_percentiles(case, candidates):
     X = make(*case)
