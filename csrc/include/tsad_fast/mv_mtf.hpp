@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <algorithm>
 #include <vector>
 
@@ -23,21 +24,42 @@ TSAD_HD inline double lerp(double below, double above, double gamma) {
   return gamma >= 0.5 ? above - step * (1.0 - gamma) : below + step * gamma;
 }
 
-// Puts the order statistics of ranks[lo, hi) (increasing, inside [first, last)) in place in x.
-inline void select_ranks(double* x, std::size_t first, std::size_t last, const std::size_t* ranks,
-                         std::size_t lo, std::size_t hi) {
-  while (lo < hi) {
-    const std::size_t mid = lo + (hi - lo) / 2, r = ranks[mid];
-    std::nth_element(x + first, x + r, x + last);
-    select_ranks(x, first, r, ranks, lo, mid);
-    first = r + 1;
-    lo = mid + 1;
+// Sorts n doubles (no NaN) ascending: an LSD radix sort of their order-preserving 64-bit keys
+// (negative values' bits flipped, positive values' sign bit set), 8 bits a pass, every digit's
+// histogram from one read, a pass skipped where all keys share its digit. keys and spare are
+// scratch (resized to n).
+inline void radix_sort(double* x, std::size_t n, std::vector<std::uint64_t>& keys,
+                       std::vector<std::uint64_t>& spare) {
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  keys.resize(n);
+  spare.resize(n);
+  std::size_t count[8][256] = {};
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    const std::uint64_t key = bits & kSign ? ~bits : bits | kSign;
+    keys[i] = key;
+    for (int digit = 0; digit < 8; ++digit) ++count[digit][key >> (8 * digit) & 255];
+  }
+  std::uint64_t *from = keys.data(), *to = spare.data();
+  for (int digit = 0; digit < 8; ++digit) {
+    const std::size_t* histogram = count[digit];
+    if (histogram[from[0] >> (8 * digit) & 255] == n) continue;  // one bucket: order kept
+    std::size_t offset[256], running = 0;
+    for (int bucket = 0; bucket < 256; ++bucket) offset[bucket] = running, running += histogram[bucket];
+    for (std::size_t i = 0; i < n; ++i) to[offset[from[i] >> (8 * digit) & 255]++] = from[i];
+    std::swap(from, to);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t bits = from[i] & kSign ? from[i] & ~kSign : ~from[i];
+    std::memcpy(x + i, &bits, sizeof bits);
   }
 }
 
 // Q[l, u]: np.percentile of variable u at 100 * fractions[l] (fractions increasing in [0, 1]);
-// at_most[l, u]: how many of its values are <= Q[l, u]. Per variable: a selection of the
-// needed order statistics (no full sort), then one pass that buckets every value among the Q.
+// at_most[l, u]: how many of its values are <= Q[l, u]. Per variable: a radix sort of its
+// values, then each quantile from its two neighbouring order statistics and its count by a
+// binary search.
 inline void quantiles(const double* X, std::size_t n, std::size_t c, const double* fractions,
                       std::size_t L, double* Q, std::int64_t* at_most) {
   const auto cc = static_cast<std::int64_t>(c), nn = static_cast<std::int64_t>(n);
@@ -50,43 +72,20 @@ inline void quantiles(const double* X, std::size_t n, std::size_t c, const doubl
       for (std::size_t u = 0; u < c; ++u)
         for (std::int64_t t = start; t < std::min(start + kRows, nn); ++t)
           columns[u * n + static_cast<std::size_t>(t)] = X[static_cast<std::size_t>(t) * c + u];
-    std::vector<double> sorted_q(L);
-    std::vector<std::size_t> ranks, order(L);
-    std::vector<std::int64_t> below(L + 1);
+    std::vector<std::uint64_t> keys, spare;
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t u = 0; u < cc; ++u) {
       double* column = columns.data() + static_cast<std::size_t>(u) * n;
-      ranks.clear();
+      radix_sort(column, n, keys, spare);
       for (std::size_t l = 0; l < L; ++l) {
         const double virtual_index = static_cast<double>(n - 1) * fractions[l];
         const auto i = static_cast<std::size_t>(virtual_index);  // floor: virtual_index >= 0
-        if (virtual_index >= static_cast<double>(n - 1)) {
-          ranks.push_back(n - 1);
-        } else {
-          ranks.push_back(i);
-          ranks.push_back(i + 1);
-        }
+        const double q = virtual_index >= static_cast<double>(n - 1)
+                             ? column[n - 1]
+                             : lerp(column[i], column[i + 1], virtual_index - static_cast<double>(i));
+        Q[l * c + u] = q;
+        at_most[l * c + u] = std::upper_bound(column, column + n, q) - column;
       }
-      std::sort(ranks.begin(), ranks.end());
-      ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-      select_ranks(column, 0, n, ranks.data(), 0, ranks.size());
-      for (std::size_t l = 0; l < L; ++l) {
-        const double virtual_index = static_cast<double>(n - 1) * fractions[l];
-        const auto i = static_cast<std::size_t>(virtual_index);
-        Q[l * c + u] = virtual_index >= static_cast<double>(n - 1)
-                           ? column[n - 1]
-                           : lerp(column[i], column[i + 1], virtual_index - static_cast<double>(i));
-      }
-      // below[j]: values with exactly j of the sorted Q under them; at_most is their running sum
-      for (std::size_t l = 0; l < L; ++l) order[l] = l;
-      std::sort(order.begin(), order.end(),
-                [&](std::size_t a, std::size_t b) { return Q[a * c + u] < Q[b * c + u]; });
-      for (std::size_t j = 0; j < L; ++j) sorted_q[j] = Q[order[j] * c + u];
-      std::fill(below.begin(), below.end(), 0);
-      for (std::size_t t = 0; t < n; ++t)
-        ++below[std::lower_bound(sorted_q.begin(), sorted_q.end(), column[t]) - sorted_q.begin()];
-      std::int64_t running = 0;
-      for (std::size_t j = 0; j < L; ++j) at_most[order[j] * c + u] = running += below[j];
     }
   }
 }
