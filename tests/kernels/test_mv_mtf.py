@@ -209,3 +209,13 @@ def test_transform_checks():
     model = MVMTF().fit(np.random.default_rng(0).normal(size=(30, 2)))
     with pytest.raises(ValueError, match="variables"):
         model.transform(np.zeros((5, 3)))
+
+
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
+def test_more_bins_than_a_byte_holds(backend):
+    """300 bins: the C++ counts take their wide path (bins above 255), the same field."""
+    X = make(0, 2000, 3, None)
+    model = MVMTF(bins=[300], backend=backend).fit(X)
+    assert model.n_bins_.max() > 256
+    np.testing.assert_allclose(model.transform(X), MVMTF(bins=[300], backend="numpy").fit(X)
+                               .transform(X), rtol=1e-12, atol=1e-15)

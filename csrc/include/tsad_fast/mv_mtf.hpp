@@ -128,19 +128,66 @@ TSAD_HD inline void normalise_rows(double* block, std::int64_t q) {
   }
 }
 
+// Row-normalised transition counts. Bins that fit a byte (q <= 256): per variable u the codes
+// q * B[t-1, u], then per variable k a histogram of code + B[t, k] over t from the bins
+// transposed (k-major bytes), two k at a time, in four interleaved sub-histograms each so that
+// repeated increments of one bin do not wait for each other; wider bins count into W directly.
+// Counts are exact either way, so W is the same.
 inline void transitions(const std::int32_t* B, std::size_t n, std::size_t c, std::size_t q,
                         double* W) {
   const auto cc = static_cast<std::int64_t>(c);
+  const std::size_t qq = q * q;
+  if (q > 256) {
 #pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t u = 0; u < cc; ++u) {
-    double* Wu = W + u * c * q * q;
-    std::fill(Wu, Wu + c * q * q, 0.0);
-    for (std::size_t t = 1; t < n; ++t) {
-      const std::size_t a = static_cast<std::size_t>(B[(t - 1) * c + u]);
-      const std::int32_t* row = B + t * c;
-      for (std::size_t k = 0; k < c; ++k) Wu[(k * q + a) * q + row[k]] += 1.0;
+    for (std::int64_t u = 0; u < cc; ++u) {
+      double* Wu = W + u * c * qq;
+      std::fill(Wu, Wu + c * qq, 0.0);
+      for (std::size_t t = 1; t < n; ++t) {
+        const std::size_t a = static_cast<std::size_t>(B[(t - 1) * c + u]);
+        const std::int32_t* row = B + t * c;
+        for (std::size_t k = 0; k < c; ++k) Wu[(k * q + a) * q + row[k]] += 1.0;
+      }
+      for (std::size_t k = 0; k < c; ++k) normalise_rows(Wu + k * qq, static_cast<std::int64_t>(q));
     }
-    for (std::size_t k = 0; k < c; ++k) normalise_rows(Wu + k * q * q, static_cast<std::int64_t>(q));
+    return;
+  }
+  std::vector<std::uint8_t> bins(c * n);  // B transposed, one byte a bin
+#pragma omp parallel
+  {
+#pragma omp for schedule(static)
+    for (std::int64_t k = 0; k < cc; ++k)
+      for (std::size_t t = 0; t < n; ++t)
+        bins[static_cast<std::size_t>(k) * n + t] = static_cast<std::uint8_t>(B[t * c + k]);
+    std::vector<std::uint32_t> code(n), histogram(8 * qq);
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t u = 0; u < cc; ++u) {
+      const std::uint8_t* previous = bins.data() + static_cast<std::size_t>(u) * n;
+      for (std::size_t t = 1; t < n; ++t) code[t] = previous[t - 1] * static_cast<std::uint32_t>(q);
+      double* Wu = W + u * c * qq;
+      // two variables k at a time (they share the codes), four sub-histograms each
+      for (std::size_t k = 0; k < c; k += 2) {
+        const bool pair = k + 1 < c;
+        const std::uint8_t* next0 = bins.data() + k * n;
+        const std::uint8_t* next1 = pair ? next0 + n : next0;  // a lone k counts twice, unused
+        std::uint32_t *h0 = histogram.data(), *h1 = h0 + 4 * qq;
+        std::fill(histogram.begin(), histogram.end(), 0u);
+        std::size_t t = 1;
+        for (; t + 4 <= n; t += 4)
+          for (std::size_t lane = 0; lane < 4; ++lane) {
+            const std::uint32_t a = code[t + lane];
+            ++h0[lane * qq + a + next0[t + lane]];
+            ++h1[lane * qq + a + next1[t + lane]];
+          }
+        for (; t < n; ++t) ++h0[code[t] + next0[t]], ++h1[code[t] + next1[t]];
+        for (std::size_t j = 0; j < (pair ? 2u : 1u); ++j) {
+          const std::uint32_t* h = j ? h1 : h0;
+          double* block = Wu + (k + j) * qq;
+          for (std::size_t i = 0; i < qq; ++i)
+            block[i] = static_cast<double>(std::uint64_t{h[i]} + h[qq + i] + h[2 * qq + i] + h[3 * qq + i]);
+          normalise_rows(block, static_cast<std::int64_t>(q));
+        }
+      }
+    }
   }
 }
 
