@@ -109,8 +109,8 @@ class MVMTF:
         if X.shape[0] < 2:
             raise ValueError(f"X has {X.shape[0]} row(s); at least 2 timestamps are needed")
         with np.errstate(over="ignore"):  # the quantile bins interpolate between neighbours
-            spread = X.max(axis=0) - X.min(axis=0)
-            if not np.isfinite(spread).all():  # only then can neighbouring values be that far
+            # one spread over all of X (two contiguous reductions): no column's can be wider
+            if not np.isfinite(X.max() - X.min()):  # only then can neighbours be that far
                 wide = np.flatnonzero(~np.isfinite(np.diff(np.sort(X, axis=0), axis=0)).all(axis=0))
                 if wide.size:
                     raise ValueError(f"X: variable {wide[0]} has neighbouring values more than "
