@@ -31,9 +31,10 @@ import numpy as np
 from tsad_fast.explain.shapley import kernel_shap
 from tsad_fast.kernels.kmeans import kmeans_assign_unchecked
 
-# rows per pass of the network: 128 rows' activations stay within the caches (SHAP's 2,580
-# rows in one pass ran at 6.3 ms a row, 128 at a time at 2.4 ms on 2 AVX-512 cores)
-CHUNK = 128
+# rows per pass of the network: 64 rows' activations stay near the caches (SHAP's 2,580 rows
+# in one pass ran at 6.3 ms a row, 128 at a time at 2.4 ms on 2 AVX-512 cores; an explanation
+# took 4.3 s at 64 rows a pass against 4.9-5.4 s at 128)
+CHUNK = 64
 GRADIENT_CHUNK = CHUNK  # points per forward/backward pass of the expected gradients
 TYPE_SAMPLES = 4  # expected-gradient samples per row of the type features
 
