@@ -219,27 +219,47 @@ inline std::vector<std::int64_t> lloyd_bounded(const Points& p, std::size_t k,
       half_gap[c] = 0.5 * std::sqrt(nearest) * (1.0 - kBoundMargin);
     }
     std::vector<std::uint8_t> open(n, 0);
+    // four consecutive points at a time: their exact distances to their centers (when a bound
+    // does not decide) are four independent sums, each over j in order as sq_point's
+    constexpr std::int64_t kLanes = 4;
 #pragma omp parallel for schedule(static) if (n * G > 100000)
-    for (std::int64_t ii = 0; ii < nn; ++ii) {
-      const auto i = static_cast<std::size_t>(ii);
-      const std::size_t a = static_cast<std::size_t>(labels[i]);
-      double* bounds = lower.data() + i * G;
-      double nearest_group = std::numeric_limits<double>::infinity();
-      for (std::size_t g = 0; g < G; ++g) {
-        bounds[g] -= group_moved[g];
-        nearest_group = std::min(nearest_group, bounds[g]);
+    for (std::int64_t first = 0; first < nn; first += kLanes) {
+      const std::int64_t lanes = std::min(kLanes, nn - first);
+      double bound[kLanes], acc[kLanes] = {};
+      const double* center[kLanes];
+      bool undecided = false;
+      for (std::int64_t l = 0; l < lanes; ++l) {
+        const auto i = static_cast<std::size_t>(first + l);
+        const std::size_t a = static_cast<std::size_t>(labels[i]);
+        double* bounds = lower.data() + i * G;
+        double nearest_group = std::numeric_limits<double>::infinity();
+        for (std::size_t g = 0; g < G; ++g) {
+          bounds[g] -= group_moved[g];
+          nearest_group = std::min(nearest_group, bounds[g]);
+        }
+        upper[i] += moved[a];
+        bound[l] = std::max(half_gap[a], nearest_group) * (1.0 - kBoundMargin);
+        center[l] = centers.data() + a * d;
+        undecided |= !(upper[i] * (1.0 + kBoundMargin) < bound[l]);
       }
-      upper[i] += moved[a];
-      const double bound = std::max(half_gap[a], nearest_group) * (1.0 - kBoundMargin);
-      if (upper[i] * (1.0 + kBoundMargin) < bound) continue;
-      upper[i] = std::sqrt(sq_point(p, i, centers.data() + a * d));
-      const double reach = upper[i] * (1.0 + kBoundMargin);
-      if (reach < bound) continue;
-      std::uint64_t groups = std::uint64_t{1} << group[a];
-      for (std::size_t g = 0; g < G; ++g)
-        if (bounds[g] * (1.0 - kBoundMargin) <= reach) groups |= std::uint64_t{1} << g;
-      candidates[i] = groups;
-      open[i] = 1;
+      if (!undecided) continue;
+      for (std::size_t j = 0; j < d; ++j) {
+        const double* x = p.x.data() + j * n + static_cast<std::size_t>(first);
+        for (std::int64_t l = 0; l < lanes; ++l) acc[l] = distance::add_sq_diff(acc[l], x[l], center[l][j]);
+      }
+      for (std::int64_t l = 0; l < lanes; ++l) {
+        const auto i = static_cast<std::size_t>(first + l);
+        if (upper[i] * (1.0 + kBoundMargin) < bound[l]) continue;  // decided by the bounds
+        upper[i] = std::sqrt(acc[l]);
+        const double reach = upper[i] * (1.0 + kBoundMargin);
+        if (reach < bound[l]) continue;
+        const double* bounds = lower.data() + i * G;
+        std::uint64_t groups = std::uint64_t{1} << group[static_cast<std::size_t>(labels[i])];
+        for (std::size_t g = 0; g < G; ++g)
+          if (bounds[g] * (1.0 - kBoundMargin) <= reach) groups |= std::uint64_t{1} << g;
+        candidates[i] = groups;
+        open[i] = 1;
+      }
     }
     // the open points by label (counting sort): a block's points then share their groups
     std::fill(count.begin(), count.end(), 0);
