@@ -141,9 +141,26 @@ def test_float32_ties_go_to_the_lowest_index():
 
 
 def test_float32_bad_input():
-    with pytest.raises(ValueError, match="dtype"):
-        nearest_center(np.zeros((2, 2)), np.zeros((1, 2)), dtype="float16")
+    for dtype in ("float16", "int64", object, "no such type"):
+        with pytest.raises(ValueError, match="dtype"):
+            nearest_center(np.zeros((2, 2)), np.zeros((1, 2)), dtype=dtype)
+    for spelling in (np.float32, np.dtype("float32")):  # NumPy's spellings of the same type
+        assert nearest_center(np.zeros((2, 2)), np.ones((1, 2)), dtype=spelling)[0].dtype == np.float32
+    with pytest.raises(ValueError, match="C"):
+        nearest_center(np.zeros((0, 2)), np.zeros((0, 2)), dtype="float32")  # no centers
+    with pytest.raises(ValueError, match="columns"):
+        nearest_center(np.zeros((2, 3)), np.zeros((1, 2)), dtype="float32")
     with pytest.raises(ValueError, match="overflow float32"):
         nearest_center(np.full((2, 2), 1e30), np.zeros((1, 2)), dtype="float32")
     with pytest.raises(ValueError, match="Q"):
         nearest_center(np.full((2, 2), np.nan), np.zeros((1, 2)), dtype="float32")
+
+
+def test_float32_refuses_gpu_arrays_with_a_clear_error():
+    class DeviceArray:  # what is_gpu_array sees of a CuPy array, without a GPU
+        __cuda_array_interface__ = {}
+
+    with pytest.raises(ValueError, match="CPU backends"):
+        nearest_center(DeviceArray(), np.zeros((1, 2)), dtype="float32")
+    with pytest.raises(ValueError, match="CPU backends"):
+        nearest_center(np.zeros((2, 2)), DeviceArray(), dtype="float32")

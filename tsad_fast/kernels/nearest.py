@@ -54,9 +54,16 @@ def nearest_center(Q, C, backend: str = "auto", dtype: str = "float64") -> Tuple
     library (C may then be a GPU array of the same library or a host array); host arrays give
     NumPy results on every backend, ``cuda`` included (copied to the GPU and back).
     """
-    if dtype not in _DTYPES:
+    try:
+        name = np.dtype(dtype).name  # "float32", np.float32 and np.dtype("float32") alike
+    except TypeError:
+        name = None
+    if name not in _DTYPES:
         raise ValueError(f"dtype must be one of {_DTYPES}, got {dtype!r}")
-    if dtype == "float32":
+    if name == "float32":
+        if is_gpu_array(Q) or is_gpu_array(C):
+            raise ValueError("dtype='float32' runs on the CPU backends: pass Q and C as host "
+                             "arrays, or GPU arrays with dtype='float64' (the cuda backend)")
         Q, C = as_points_and_centers(Q, C, "Q", "C")
         with np.errstate(over="ignore"):  # beyond float32: inf, refused by check_reach
             Q, C = Q.astype(np.float32), C.astype(np.float32)

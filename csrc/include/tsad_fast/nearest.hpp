@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "tsad_fast/common.hpp"
-#include "tsad_fast/distance.hpp"
 #include "tsad_fast/interrupt.hpp"
 
 namespace tsad_fast {
