@@ -19,11 +19,11 @@ def test_splitmix64_known_answer():
     assert 0.0 <= u < 1.0
 
 
-def check_invariants(Z, balls, min_support):
+def check_invariants(Z, balls, min_support, rule="dm"):
     n = Z.shape[0]
     m = balls.centers.shape[0]
     assert balls.labels.shape == (n,) and balls.labels.min() >= -1 and balls.labels.max() < m
-    assert balls.n_before_pruning >= m >= 1
+    assert m >= 1 and (balls.n_before_pruning >= m or rule == "density")  # density: splits
     for i in range(m):
         members = Z[balls.labels == i]
         assert members.shape[0] == balls.sizes[i] > 0
@@ -177,3 +177,107 @@ def test_yinyang_lloyd_keeps_the_exhaustive_labels(seed, n, d, blobs, duplicates
     got = granular_balls(Z, seed=seed, backend="cpp")
     for field in ("centers", "radii", "sizes", "labels"):
         np.testing.assert_array_equal(getattr(got, field), getattr(want, field))
+
+
+# --- the GBOC authors' rule (rule="density", SPEC 2.1) ---------------------------------------
+
+def density_of(X):
+    """n / (sum of distances to the center), written out independently of the kernel."""
+    total = np.sqrt(((X - X.mean(axis=0)) ** 2).sum(axis=1)).sum()
+    return len(X) / total if total else float(len(X))
+
+
+@given(seed=st.integers(0, 2**32), n=st.integers(1, 400), d=st.integers(1, 6),
+       clusters=st.integers(1, 4), min_support=st.integers(1, 12))
+def test_density_rule_invariants(seed, n, d, clusters, min_support):
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n, d)) + 6.0 * rng.integers(0, clusters, size=(n, 1))
+    balls = granular_balls(Z, min_support=min_support, seed=seed, rule="density")
+    check_invariants(Z, balls, min_support, "density")
+    if balls.labels.min() == -1:  # something was dropped: only balls above min_support remain
+        assert balls.sizes.min() > min_support
+    again = granular_balls(Z, min_support=min_support, seed=seed, rule="density")
+    np.testing.assert_array_equal(again.labels, balls.labels)
+
+
+def test_density_rule_drops_isolated_points_and_keeps_blobs():
+    rng = np.random.default_rng(8)
+    blobs = [c + 0.3 * rng.normal(size=(300, 2)) for c in ([0, 0], [8, 0], [0, 8])]
+    outliers = rng.uniform(30, 60, size=(4, 2)) * rng.choice([-1, 1], size=(4, 2))
+    Z = np.concatenate(blobs + [outliers])
+    balls = granular_balls(Z, rule="density")
+    assert np.all(balls.labels[-4:] == -1)  # each far point ends in a ball of <= 8 points
+    assert np.mean(balls.labels[:-4] >= 0) > 0.8  # small pieces of the blobs go too
+    for i in range(balls.centers.shape[0]):  # no retained ball spans two blobs
+        assert np.unique(np.flatnonzero(balls.labels == i) // 300).size == 1
+
+
+def test_density_rule_splits_by_density_not_by_dm():
+    """The split of two blobs of unequal spread raises the weighted density: kept; a single
+    Gaussian blob of 20..40 points is not split in its first pass when its halves are less
+    dense than the whole (checked against the density written out here)."""
+    rng = np.random.default_rng(9)
+    two = np.concatenate([0.1 * rng.normal(size=(30, 2)), 3 + rng.normal(size=(30, 2))])
+    labels, _, _ = gb_split(two, seed=2024, key=1)
+    halves = [two[labels == 0], two[labels == 1]]
+    weighted = sum(len(h) / len(two) * density_of(h) for h in halves)
+    assert weighted > density_of(two)
+    balls = granular_balls(two, min_support=1, split_size=20, rule="density", seed=2024)
+    assert balls.n_before_pruning >= 2
+
+
+def test_density_rule_splits_wide_balls():
+    """Cleaning splits the balls wider than radius_factor * max(median, mean radius) and drops
+    the pieces of <= 8 points: the sparse blob's last ball (radius ~8.7, against a limit of
+    ~6.5 at factor 1) goes, the tight blobs stay; a huge factor keeps it."""
+    rng = np.random.default_rng(10)
+    tight = [c + 0.05 * rng.normal(size=(60, 2)) for c in ([0, 0], [5, 5], [10, 0], [0, 10])]
+    wide = np.array([40.0, 40.0]) + 15.0 * rng.normal(size=(60, 2))
+    Z = np.concatenate(tight + [wide])
+    loose = granular_balls(Z, rule="density", radius_factor=1e9, split_size=10**6)
+    cut = granular_balls(Z, rule="density", radius_factor=1.0, split_size=10**6)
+    assert loose.n_before_pruning == cut.n_before_pruning  # cleaning comes after splitting
+    assert loose.radii.max() > 5 and cut.radii.max() < 0.2
+    assert np.all(cut.labels[240:] == -1) and np.all(cut.labels[:240] >= 0)
+    assert cut.sizes.min() > 8
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 8])
+def test_density_rule_tiny_inputs_keep_their_balls(n):
+    Z = np.arange(n, dtype=float)[:, None]
+    balls = granular_balls(Z, rule="density")  # every ball <= 8 points: none dropped
+    check_invariants(Z, balls, 8, "density")
+    assert balls.labels.min() >= 0
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(rule="kmeans"), ValueError, "rule"), (dict(split_size=1), ValueError, "split_size"),
+    (dict(radius_factor=0.0), ValueError, "radius_factor"),
+    (dict(radius_factor=float("nan")), ValueError, "radius_factor"),
+    (dict(split_size=2.5), TypeError, "split_size"),
+])
+def test_density_rule_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        granular_balls(np.random.default_rng(0).normal(size=(30, 2)), **kwargs)
+
+
+@pytest.mark.skipif(not GB_BACKENDS, reason="no compiled granular-ball backend available")
+@given(seed=st.integers(0, 2**64 - 1), n=st.integers(1, 500), d=st.integers(1, 8),
+       min_support=st.integers(1, 10), split_size=st.integers(2, 40),
+       radius_factor=st.sampled_from([0.5, 1.0, 2.0, 5.0]), duplicates=st.booleans(),
+       coarse_tol=st.sampled_from([0.0, 1e-4, 1.0]))
+def test_density_rule_is_bit_identical_on_every_backend(seed, n, d, min_support, split_size,
+                                                         radius_factor, duplicates, coarse_tol):
+    rng = np.random.default_rng(seed % 2**32)
+    Z = rng.normal(size=(n, d)) * rng.uniform(0.1, 3, size=(n, 1)) \
+        + 5.0 * rng.integers(0, 3, size=(n, 1))
+    if duplicates:
+        Z[: n // 2] = Z[0]
+    args = dict(min_support=min_support, seed=seed, coarse_tol=coarse_tol, rule="density",
+                split_size=split_size, radius_factor=radius_factor)
+    want = granular_balls(Z, **args, backend="numpy")
+    for backend in GB_BACKENDS:
+        got = granular_balls(Z, **args, backend=backend)
+        for field in ("centers", "radii", "sizes", "labels"):
+            np.testing.assert_array_equal(getattr(got, field), getattr(want, field))
+        assert got.n_before_pruning == want.n_before_pruning

@@ -1,6 +1,9 @@
-"""Granular balls (GBOC, SPEC 1.2): the public kernel functions.
+"""Granular balls (GBOC, SPEC 1.2 and 2.1): the public kernel functions.
 
-``granular_balls`` builds and prunes the balls of latent points; ``gb_dm`` and ``gb_split``
+``granular_balls`` builds and prunes the balls of latent points, by the paper's rule as SPEC 1.2
+reads it (``rule="dm"``: distribution-measure splits, radius pruning) or by the GBOC authors'
+published construction (``rule="density"``: density splits, then small balls dropped and wide
+ones split); ``gb_dm`` and ``gb_split``
 expose the distribution measure and one 2-means split for tests and experiments. The
 construction is deterministic for a seed (SplitMix64 streams per ball, fixed summation orders;
 see ``_numpy/granular.py``).
@@ -72,34 +75,66 @@ def _check_seed(seed) -> int:
     return int(seed)
 
 
-def granular_balls(Z, min_support: int = 8, prune_kappa: float = 2.0, seed: int = 2024,
-                   coarse_tol: float = 1e-4, backend: str = "auto") -> GranularBalls:
-    """Granular balls of the rows of ``Z`` (n, d); see the module docstring and SPEC 1.2.
+RULES = ("dm", "density")
 
-    min_support : int >= 1, the smallest child a split may create (rho)
-    prune_kappa : float >= 0, balls with radius > mean + kappa * std of all radii are pruned
+
+def granular_balls(Z, min_support: int = 8, prune_kappa: float = 2.0, seed: int = 2024,
+                   coarse_tol: float = 1e-4, backend: str = "auto", rule: str = "dm",
+                   split_size: int = 20, radius_factor: float = 2.0) -> GranularBalls:
+    """Granular balls of the rows of ``Z`` (n, d); see the module docstring.
+
+    Both rules start from a coarse k-means into floor(sqrt(n)) balls and split balls by a seeded
+    2-means (k-means++ seeding, Lloyd until stable, at most 100 steps).
+
+    rule : ``"dm"`` (SPEC 1.2): a split is kept when both children have at least
+        ``min_support`` points and their size-weighted distribution measure (mean distance to
+        the center) is smaller than the parent's; then balls with radius > mean + kappa * std of
+        all radii are pruned. ``"density"`` (the GBOC authors' code, SPEC 2.1): balls of at
+        least ``split_size`` points are split when the size-weighted child density
+        n / (sum of distances to the center) beats the parent's; then balls of at most
+        ``min_support`` points are dropped and balls wider than ``radius_factor`` times
+        max(median, mean) of the radii are split, until nothing changes.
+    min_support : int >= 1; "dm": the smallest child a split may create (rho); "density":
+        balls of at most this many points are dropped (the authors' 8)
+    prune_kappa : float >= 0, the "dm" rule's pruning width
+    split_size : int >= 2, the "density" rule's smallest ball that is split (the authors' 20)
+    radius_factor : float > 0, the "density" rule's radius limit in units of max(median, mean)
     seed : int, drives the k-means++ seeding of the coarse partition and of every split
     coarse_tol : float >= 0, the coarse k-means stops once a Lloyd step moves the centers by a
         total squared shift <= coarse_tol * (mean column variance of Z), as scikit-learn's
         ``KMeans(tol=1e-4)`` in the published construction does; 0 runs it until the assignment
-        is stable. The 2-means splits always run until stable (at most 100 steps).
+        is stable.
     """
     Z = check_extent(as_float_array(Z, "Z", ndim=2), "Z")
     min_support = check_int(min_support, "min_support", 1)
     prune_kappa = check_real(prune_kappa, "prune_kappa", 0.0, math.inf, high_open=True)
     seed = _check_seed(seed)
     coarse_tol = check_real(coarse_tol, "coarse_tol", 0.0, math.inf, high_open=True)
-    return granular_balls_unchecked(Z, min_support, prune_kappa, seed, coarse_tol, backend)
+    rule = check_rule(rule)
+    split_size = check_int(split_size, "split_size", 2)
+    radius_factor = check_real(radius_factor, "radius_factor", 0.0, math.inf, low_open=True,
+                               high_open=True)
+    return granular_balls_unchecked(Z, min_support, prune_kappa, seed, coarse_tol, backend, rule,
+                                    split_size, radius_factor)
+
+
+def check_rule(rule) -> str:
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
+    return rule
 
 
 def granular_balls_unchecked(Z: np.ndarray, min_support: int, prune_kappa: float, seed: int,
-                             coarse_tol: float, backend: str = "auto") -> GranularBalls:
+                             coarse_tol: float, backend: str = "auto", rule: str = "dm",
+                             split_size: int = 20,
+                             radius_factor: float = 2.0) -> GranularBalls:
     """The construction for validated arguments (Z a finite C-contiguous float64 (n >= 1, d)
     array, the others as ``granular_balls`` checks them), for callers that produced Z
     themselves."""
     _, run = _backend.resolve("granular_balls", backend)
     tol = _backend.resolve("shift_tolerance", backend)[1](Z, coarse_tol)
-    centers, radii, sizes, labels, before = run(Z, min_support, prune_kappa, seed, tol)
+    centers, radii, sizes, labels, before = run(Z, min_support, prune_kappa, seed, tol, rule,
+                                                split_size, radius_factor)
     return GranularBalls(centers, radii, sizes, labels, int(before))
 
 
