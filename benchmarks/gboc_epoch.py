@@ -1,12 +1,12 @@
-"""Where a GBOC fit's time goes (issue 16): GBOC with SPEC 2.1's settings (stride 1, batch 32,
-early stopping) fitted on the bundled SMD machine's training part (23,688 x 38), each phase of
-every epoch timed: encoding the training windows, building the granular balls, the training
-steps, the validation pass; then the final balls and scores. Prints the totals, the mean epoch,
+"""Where a GBOC fit's time goes: GBOC at its defaults (the authors' configuration) fitted on the
+bundled SMD machine's training part (23,688 x 38), each phase timed: encoding the training
+windows, building the granular balls, matching codes to centers, the training passes, the
+validation passes; then the final balls and scores. Prints the totals, the mean training pass,
 and the floor the training steps set: their FLOPs (LSTM and decoder, forward and backward) at
 one core's float32 matmul peak (a training step gains nothing from a second thread: the
 detector trains on one, see GBOC's ``n_threads``).
 
-    python benchmarks/gboc_epoch.py [--epochs N]
+    python benchmarks/gboc_epoch.py [--epochs N] [--threads T]
 """
 from __future__ import annotations
 
@@ -32,17 +32,18 @@ def timed_phases(detector: GBOC, seconds: dict) -> None:
                 seconds[name] += time.perf_counter() - start
         setattr(detector, name, run)
 
-    for name in ("_encode", "_balls", "_evaluate", "_loss"):
+    for name in ("_encode", "_balls", "_nearest", "_evaluate", "_loss"):
         wrap(name, getattr(detector, name))
 
 
-def step_flops(window: int, c: int, hidden: int, layers: int, batch: int) -> float:
+def step_flops(detector: GBOC, c: int) -> float:
     """FLOPs of one training step: LSTM gates (4 hidden x (input + hidden) per timestep and
     layer) and the decoder, forward once and backward twice."""
+    hidden, layers, window = detector.hidden, detector.n_layers, detector.window
     lstm = sum(4 * hidden * ((c if layer == 0 else hidden) + hidden) for layer in range(layers))
     latent = hidden * layers
-    decoder = latent * latent + latent * window * c
-    return 3 * 2 * batch * (window * lstm + decoder)
+    decoder = latent * c if detector.decoder == "last" else latent * latent + latent * window * c
+    return 3 * 2 * detector.batch_size * (window * lstm + decoder)
 
 
 def matmul_peak(threads: int) -> float:
@@ -59,25 +60,30 @@ def matmul_peak(threads: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--epochs", type=int, help="outer epochs (default: GBOC's)")
+    parser.add_argument("--threads", default="auto", help="GBOC's n_threads (default auto)")
     args = parser.parse_args()
     X = bundled_smd().train
-    detector = GBOC(epochs=args.epochs, verbose=0)
+    threads = args.threads if args.threads == "auto" else int(args.threads)
+    detector = GBOC(verbose=0, n_threads=threads,
+                    **({} if args.epochs is None else {"epochs": args.epochs}))
     seconds = defaultdict(float)
     timed_phases(detector, seconds)
     start = time.perf_counter()
     detector.fit(X)
     total = time.perf_counter() - start
-    epochs = len(detector.history_)
-    steps = int(np.ceil(0.8 * (len(X) - detector.window + 1) / detector.batch_size)) * epochs
-    flops = step_flops(detector.window, X.shape[1], detector.hidden, detector.n_layers,
-                       detector.batch_size) * steps
+    passes = len(detector.history_)
+    n_windows = len(X) - detector.window + 1
+    n_train = n_windows - int(n_windows * detector.validation_size)
+    steps = int(np.ceil(n_train / detector.batch_size)) * passes
+    flops = step_flops(detector, X.shape[1]) * steps
     peak = matmul_peak(1)
-    training = total - seconds["_encode"] - seconds["_balls"] - seconds["_evaluate"]
-    print(f"GBOC fit on {X.shape[0]} x {X.shape[1]}: {total:.1f} s, {epochs} epochs "
-          f"({total / epochs:.2f} s an epoch)")
+    training = total - seconds["_encode"] - seconds["_balls"] - seconds["_evaluate"] \
+        - seconds["_nearest"]
+    print(f"GBOC fit on {X.shape[0]} x {X.shape[1]}: {total:.1f} s, {detector.epochs} epochs, "
+          f"{passes} training passes ({training / passes:.2f} s a pass)")
     for name, label in (("_encode", "encoding the windows (every core)"),
-                        ("_balls", "granular balls"),
+                        ("_balls", "granular balls"), ("_nearest", "nearest centers"),
                         ("_evaluate", "validation")):
         print(f"  {label:<36} {seconds[name]:7.1f} s  {100 * seconds[name] / total:5.1f} %")
     print(f"  {'training steps (one core) and the rest':<36} {training:7.1f} s  "

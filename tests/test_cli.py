@@ -48,7 +48,7 @@ def test_errors_are_reported_not_raised(capsys, tmp_path):
 def test_demo_trains_gboc_and_writes_the_plot(capsys, tmp_path):
     pytest.importorskip("torch")
     pytest.importorskip("matplotlib")
-    assert main(["demo", "--epochs", "1", "--window", "20", "--quiet",
+    assert main(["demo", "--epochs", "1", "--stride", "20", "--quiet",
                  "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     for key in ("VUS-PR", "VUS-ROC", "AUC-PR", "Standard-F1", "PA-F1", "Affiliation-F",

@@ -10,7 +10,7 @@ from tsad_fast.compat.tsb_ad import run_GBOC  # noqa: E402
 from tsad_fast.detectors import NotFittedError  # noqa: E402
 from tsad_fast.metrics import auc_roc  # noqa: E402
 
-FAST = dict(window=16, hidden=8, n_layers=2, epochs=4, batch_size=64, verbose=0)
+FAST = dict(window=8, hidden=8, n_layers=2, epochs=2, inner_epochs=3, batch_size=64, verbose=0)
 
 
 def periodic(n, seed, anomaly=None):
@@ -43,7 +43,9 @@ def test_contract_attributes(fitted):
     np.testing.assert_array_equal(model.labels_, model.decision_scores_ > model.threshold_)
     assert model.n_balls_ == model.centers_.shape[0] >= 1
     assert model.centers_.shape[1] == FAST["hidden"] * FAST["n_layers"]
-    assert model.n_features_in_ == 3 and 1 <= len(model.history_) <= FAST["epochs"]
+    assert model.n_features_in_ == 3
+    assert 1 <= len(model.history_) <= FAST["epochs"] * FAST["inner_epochs"]
+    assert {h["epoch"] for h in model.history_} == set(range(1, FAST["epochs"] + 1))
 
 
 def test_detects_a_broken_period(fitted):
@@ -74,7 +76,8 @@ def test_scoring_batch_by_batch_equals_scoring_all_codes(fitted, monkeypatch):
     # torch's float32 products may round differently with the batch size: the same batches
     monkeypatch.setattr(model, "_eval_batch", 37)  # many batches, the last one short
     whole = model._scores_of(model._encode(model.model_,
-                                           sliding_windows(model._standardized(X), model.window)))
+                                           sliding_windows(model._standardized(X), model.window)),
+                             model.centers_)
     np.testing.assert_array_equal(model.decision_function(X), whole)
 
 
@@ -98,7 +101,7 @@ def test_global_torch_rng_untouched():
 
 def test_training_lowers_the_loss():
     X, _ = periodic(1200, 5)
-    history = GBOC(**{**FAST, "epochs": 6, "patience": 6}).fit(X).history_
+    history = GBOC(**{**FAST, "epochs": 3, "patience": None}).fit(X).history_
     assert history[-1]["train_loss"] < history[0]["train_loss"]
     assert all(h["n_balls"] >= 1 for h in history)
 
@@ -146,19 +149,25 @@ def test_univariate_input():
 
 def test_tsb_ad_adapter(capsys):
     X, _ = periodic(700, 9)
-    scores = run_GBOC(X[:400], X[400:], window=16, hidden=8, epochs=2)
+    scores = run_GBOC(X[:400], X[400:], window=16, hidden=8, epochs=2, inner_epochs=2)
     assert scores.shape == (300,) and np.isfinite(scores).all()
     captured = capsys.readouterr()
     assert captured.err.startswith("run_GBOC: ") and "of 2 epochs" in captured.err
     assert len(captured.err.strip().splitlines()) == 1  # the summary only: no epoch bar
-    run_GBOC(X[:400], X[400:], window=16, hidden=8, epochs=1, verbose=1)
-    assert "epoch" in capsys.readouterr().err  # verbose reaches the detector: tqdm's bar
+    run_GBOC(X[:400], X[400:], window=16, hidden=8, epochs=1, inner_epochs=1, verbose=1)
+    assert "pass" in capsys.readouterr().err  # verbose reaches the detector: tqdm's bar
 
 
 @pytest.mark.parametrize("params, match", [
     (dict(window=0), "window"), (dict(lam=1.5), "lam"), (dict(threshold="max"), "threshold"),
     (dict(validation_size=1.0), "validation_size"), (dict(lr=0.0), "lr"),
     (dict(device="tpu"), "device"), (dict(epochs=0), "epochs"),
+    (dict(decoder="mlp"), "decoder"), (dict(ball_loss="max"), "ball_loss"),
+    (dict(optimizer="sgd"), "optimizer"), (dict(protocol="online"), "protocol"),
+    (dict(rule="kmeans"), "rule"), (dict(inner_epochs=0), "inner_epochs"),
+    (dict(max_ball_points=0), "max_ball_points"), (dict(radius_factor=0.0), "radius_factor"),
+    (dict(lr_gamma=0.0), "lr_gamma"), (dict(weight_decay=-1.0), "weight_decay"),
+    (dict(split_size=1), "split_size"), (dict(monitor="ball"), "monitor"),
 ])
 def test_bad_parameters(params, match):
     X, _ = periodic(200, 10)
@@ -178,7 +187,7 @@ def test_bad_input(fitted):
     with pytest.raises(ValueError, match="X contains"):
         GBOC(**FAST).fit(np.where(np.arange(200)[:, None] == 5, np.nan, X))
     with pytest.raises(ValueError, match="fewer than 2 training windows"):
-        GBOC(**FAST).fit(X[:16])
+        GBOC(**FAST).fit(X[:8])
     with pytest.raises(ValueError, match="empty"):
         GBOC(**FAST).fit(np.empty((0, 3)))
     with pytest.raises(TypeError, match="X"):
@@ -186,7 +195,7 @@ def test_bad_input(fitted):
     with pytest.raises(ValueError, match="channels"):
         model.decision_function(X[:, :2])
     with pytest.raises(ValueError, match="fewer than window"):
-        model.decision_function(X[:10])
+        model.decision_function(X[:5])
     with pytest.raises(ValueError, match="inf"):
         model.decision_function(np.where(np.arange(200)[:, None] == 3, np.inf, X))
 
@@ -232,3 +241,97 @@ def test_numpy_scalar_parameters_save_and_load(tmp_path):
     model.save(tmp_path / "scalars.pt")
     back = GBOC.load(tmp_path / "scalars.pt")
     assert back.lam == 0.25 and back.threshold.q == 0.9 and back.threshold_ == model.threshold_
+
+
+def test_defaults_are_the_authors_configuration():
+    """SPEC 2.1: window 10, 3 LSTM layers of 32 (code: every layer's final state, 96 dims), a
+    linear decoder of the last step, 0.9 / 0.1 element-mean losses, AdamW 1e-4 with weight
+    decay 1e-5 and StepLR(5, 0.9), batch 32, 10 inner passes, the density rule on <= 5,000
+    codes."""
+    params = GBOC().get_params()
+    expected = dict(window=10, hidden=32, n_layers=3, decoder="last", lam=0.1, ball_loss="mean",
+                    optimizer="adamw", lr=1e-4, weight_decay=1e-5, lr_step=5, lr_gamma=0.9,
+                    batch_size=32, inner_epochs=10, rule="density", min_support=8,
+                    split_size=20, radius_factor=2.0, max_ball_points=5000,
+                    protocol="inductive", monitor="total")
+    assert {k: params[k] for k in expected} == expected
+    from tsad_fast.nn.lstm_autoencoder import LSTMAutoencoder
+
+    net = LSTMAutoencoder(5, 10)
+    z, reconstruction = net(torch.zeros(4, 10, 5))
+    assert z.shape == (4, 96) and reconstruction.shape == (4, 5)
+
+
+def test_loss_is_the_authors_objective(fitted):
+    """(1 - lam) * MSE(last step) + lam * mean over codes and dims of (z - center)^2, written
+    out here from the network's parts."""
+    model, X = fitted
+    net = model.model_
+    x = torch.randn(6, FAST["window"], 3)
+    centers = torch.randn(4, FAST["hidden"] * FAST["n_layers"])
+    nearest = torch.tensor([0, 3, 1, 1, 2, 0])
+    with torch.no_grad():
+        loss, parts = model._loss(net, [x, nearest], centers)
+        z = net.encode(x)
+        rec = ((net.decoder(z) - x[:, -1]) ** 2).mean()
+        ball = ((z - centers[nearest]) ** 2).mean()
+    torch.testing.assert_close(loss, 0.9 * rec + 0.1 * ball)
+    torch.testing.assert_close(parts["reconstruction"], rec)
+    summed = GBOC(**{**FAST, "ball_loss": "sum", "lam": 0.5})
+    with torch.no_grad():
+        total, _ = summed._loss(net, [x, nearest], centers)
+    torch.testing.assert_close(total, 0.5 * rec + 0.5 * ((z - centers[nearest]) ** 2).sum(1).mean())
+
+
+def test_transductive_scores_follow_the_scored_series_own_statistics(fitted):
+    """The authors' protocol: a scored series is z-normalised with its own statistics and the
+    balls are rebuilt on its own codes, so rescaling it (by a power of two: exact) changes
+    nothing; the inductive scores move with the scale."""
+    model, X = fitted
+    params = {**model.get_params(), "protocol": "transductive"}
+    trans = GBOC(**params).fit(X)
+    test, _ = periodic(600, 12, anomaly=(300, 330))
+    scaled = 4.0 * test + 8.0
+    np.testing.assert_allclose(trans.decision_function(scaled), trans.decision_function(test),
+                               rtol=1e-5, atol=1e-6)
+    assert not np.allclose(model.decision_function(scaled), model.decision_function(test))
+    assert trans.decision_scores_.shape == (len(X),) and trans.n_balls_ >= 1
+
+
+def test_max_ball_points_samples_the_codes():
+    X, _ = periodic(1200, 13)
+    few = GBOC(**{**FAST, "max_ball_points": 60}).fit(X)
+    assert 1 <= few.n_balls_ <= 60 // (few.min_support + 1) + 7  # sqrt(60) coarse balls
+    all_codes = GBOC(**{**FAST, "max_ball_points": None}).fit(X)
+    assert all_codes.n_balls_ > few.n_balls_
+
+
+def test_dm_rule_and_legacy_network_train():
+    X, _ = periodic(800, 14)
+    model = GBOC(**{**FAST, "rule": "dm", "decoder": "window", "optimizer": "adam",
+                    "lr_step": 0, "inner_epochs": 1, "epochs": 3}).fit(X)
+    assert len(model.history_) == 3 and np.isfinite(model.decision_scores_).all()
+
+
+def test_files_of_the_earlier_network_still_load(tmp_path):
+    """A file written before ``decoder`` existed (the MLP window decoder, the DM rule) loads
+    with its network and scores as before."""
+    from tsad_fast.detectors.base import content_digest
+    from tsad_fast.detectors.gboc import _LEGACY
+
+    X, _ = periodic(600, 15)
+    legacy = GBOC(**{**FAST, **_LEGACY, "epochs": 1}).fit(X)
+    legacy.save(tmp_path / "new.pt")
+    payload = torch.load(tmp_path / "new.pt", weights_only=True)
+    payload["params"] = {k: v for k, v in payload["params"].items()
+                         if k not in GBOC().get_params() or k in (
+                             "window", "stride", "hidden", "n_layers", "lam", "lr",
+                             "batch_size", "epochs", "patience", "validation_size",
+                             "min_support", "prune_kappa", "threshold", "monitor", "device",
+                             "seed", "verbose", "backend", "n_threads")}
+    assert "decoder" not in payload["params"]
+    payload["sha256"] = content_digest(payload)
+    torch.save(payload, tmp_path / "old.pt")
+    back = GBOC.load(tmp_path / "old.pt")
+    assert back.decoder == "window" and back.rule == "dm"
+    np.testing.assert_array_equal(back.decision_function(X), legacy.decision_function(X))

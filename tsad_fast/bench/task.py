@@ -177,7 +177,8 @@ def evaluate(task: Task) -> Dict[str, Any]:
                fit_seconds=fit_seconds, score_seconds=score_seconds, peak_rss_mb=peak,
                task_seconds=time.perf_counter() - began)
     if hasattr(model, "history_"):
-        row["epochs"] = len(model.history_)
+        row["epochs"] = len({entry["epoch"] for entry in model.history_})
+        row["passes"] = len(model.history_)
     return row
 
 

@@ -25,20 +25,20 @@ def _fit_and_score(cls, data_train, data_test, hp: dict,
     model.fit(data_train, label_train)
     fitted = time.perf_counter()
     scores = model.decision_function(data_test).ravel()
-    print(f"run_{cls.__name__}: {len(model.history_)} of {model.epochs} epochs{details(model)}; "
+    epochs = len({entry["epoch"] for entry in model.history_})
+    print(f"run_{cls.__name__}: {epochs} of {model.epochs} epochs{details(model)}; "
           f"fit {fitted - start:.1f} s on {len(data_train)} rows, scored {len(scores)} rows in "
           f"{time.perf_counter() - fitted:.2f} s", file=sys.stderr)
     return scores
 
 
-def run_GBOC(data_train, data_test, window: int = 100, hidden: int = 32, n_layers: int = 2,
-             **hp) -> np.ndarray:
-    """Fit :class:`tsad_fast.GBOC` on ``data_train`` (n_train, c) and score ``data_test``
-    (n_test, c); returns (n_test,) float64. Other GBOC parameters pass through ``hp``."""
+def run_GBOC(data_train, data_test, **hp) -> np.ndarray:
+    """Fit :class:`tsad_fast.GBOC` (its defaults: the authors' configuration) on
+    ``data_train`` (n_train, c) and score ``data_test`` (n_test, c); returns (n_test,) float64.
+    GBOC parameters pass through ``hp``."""
     from tsad_fast.detectors import GBOC
 
-    return _fit_and_score(GBOC, data_train, data_test,
-                          dict(window=window, hidden=hidden, n_layers=n_layers, **hp),
+    return _fit_and_score(GBOC, data_train, data_test, hp,
                           lambda model: f", {model.n_balls_} granular balls")
 
 

@@ -224,7 +224,7 @@ class BaseDetector:
         if payload.get("class") != cls.__name__:
             raise ValueError(f"{path} holds a {payload.get('class')}, not a {cls.__name__}")
         try:  # a damaged file of the formats without a digest (1, 2) may fail here
-            detector = cls(**_rebuilt_params(payload["params"]))
+            detector = cls(**cls._upgrade_params(_rebuilt_params(payload["params"])))
             state = payload["state"]
             detector.thresholder_ = Thresholder.from_state(to_numpy(state["thresholder"]))
             detector.threshold_ = detector.thresholder_.threshold_
@@ -234,6 +234,12 @@ class BaseDetector:
                              f"({type(exc).__name__}: {exc})") from exc
         detector.labels_ = (detector.decision_scores_ > detector.threshold_).astype(np.int64)
         return detector
+
+    @classmethod
+    def _upgrade_params(cls, params: Dict[str, Any]) -> Dict[str, Any]:
+        """The constructor parameters of a file written by an earlier version of the class
+        (a subclass whose parameters changed maps the old ones here)."""
+        return params
 
     @classmethod
     def _upgrade_v1(cls, payload: Dict[str, Any]) -> Dict[str, Any]:
