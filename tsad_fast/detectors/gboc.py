@@ -220,22 +220,12 @@ class GBOC(WindowDetector):
                                if n_val else nearest)
             epoch_best, epoch_state, stale = math.inf, None, 0
             for inner in range(1, self.inner_epochs + 1):
-                model.train()
-                total, count = 0.0, 0
-                for batch in torch.randperm(n_train, generator=order).split(self.batch_size):
-                    loss, _ = self._loss(model, [train[batch].to(self.device_),
-                                                 nearest[batch].to(self.device_)], centers)
-                    if not torch.isfinite(loss):
-                        raise FloatingPointError(f"GBOC: the training loss became {loss.item()} "
-                                                 f"in epoch {epoch}; lower lr")
-                    optimizer.zero_grad()
-                    loss.backward()
-                    optimizer.step()
-                    total, count = total + loss.item() * len(batch), count + len(batch)
+                train_loss = self._train_pass(model, optimizer, [train, nearest], order,
+                                              centers, epoch)
                 if schedule is not None:
                     schedule.step()
                 val_loss, parts = self._evaluate(model, [checked, checked_nearest], centers)
-                entry = {"epoch": epoch, "inner": inner, "train_loss": total / max(count, 1),
+                entry = {"epoch": epoch, "inner": inner, "train_loss": train_loss,
                          "val_loss": val_loss, **{f"val_{k}": v for k, v in parts.items()},
                          "n_balls": int(centers_np.shape[0])}
                 history.append(entry)

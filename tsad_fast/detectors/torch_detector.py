@@ -160,20 +160,9 @@ class TorchDetector(BaseDetector):
         for epoch in bar:
             model.eval()
             context, info = self._epoch_start(model, train)
-            model.train()
-            total, count = 0.0, 0
-            for batch in torch.randperm(n_train, generator=order).split(self.batch_size):
-                if len(batch) < self._min_batch:
-                    continue
-                loss, _ = self._loss(model, [t[batch].to(self.device_) for t in train], context)
-                if not torch.isfinite(loss):
-                    raise FloatingPointError(f"{type(self).__name__}: the training loss became "
-                                             f"{loss.item()} in epoch {epoch + 1}; lower lr")
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-                total, count = total + loss.item() * len(batch), count + len(batch)
-            entry = {"epoch": epoch + 1, "train_loss": total / max(count, 1)}
+            entry = {"epoch": epoch + 1,
+                     "train_loss": self._train_pass(model, optimizer, train, order, context,
+                                                    epoch + 1)}
             if self.patience is not None or n_val:
                 val_loss, parts = self._evaluate(model, val if n_val else train, context)
                 entry.update({"val_loss": val_loss, **{f"val_{k}": v for k, v in parts.items()}})
@@ -193,6 +182,26 @@ class TorchDetector(BaseDetector):
         if best_state is not None:
             model.load_state_dict(best_state)
         return history
+
+    def _train_pass(self, model, optimizer, train, order, context, epoch: int) -> float:
+        """One pass over the training samples ``train`` (tensors sharing their first dimension)
+        in batches shuffled by the generator ``order``; returns the mean training loss."""
+        import torch
+
+        model.train()
+        total, count = 0.0, 0
+        for batch in torch.randperm(len(train[0]), generator=order).split(self.batch_size):
+            if len(batch) < self._min_batch:
+                continue
+            loss, _ = self._loss(model, [t[batch].to(self.device_) for t in train], context)
+            if not torch.isfinite(loss):
+                raise FloatingPointError(f"{type(self).__name__}: the training loss became "
+                                         f"{loss.item()} in epoch {epoch}; lower lr")
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total, count = total + loss.item() * len(batch), count + len(batch)
+        return total / max(count, 1)
 
     def _evaluate(self, model, tensors, context) -> Tuple[float, Dict[str, float]]:
         """(mean loss, {part: mean}) over samples, in inference batches without gradients."""
