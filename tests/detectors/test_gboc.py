@@ -69,16 +69,27 @@ def test_decision_function_leaves_the_model_unchanged(fitted):
     np.testing.assert_array_equal(model.centers_, before[2])
 
 
-def test_scoring_batch_by_batch_equals_scoring_all_codes(fitted, monkeypatch):
-    model, X = fitted
-    from tsad_fast.windows import sliding_windows
+@pytest.mark.parametrize("score", ["balls", "balls+reconstruction"])
+def test_scoring_batch_by_batch_equals_scoring_all_codes(fitted, monkeypatch, score):
+    """The scores, computed one inference batch at a time, equal the distances of all codes to
+    their nearest center (plus the reconstruction errors, in training units) written out."""
+    from tsad_fast.windows import sliding_windows, window_scores_to_points
 
+    model, X = fitted
+    monkeypatch.setattr(model, "score", score)
     # torch's float32 products may round differently with the batch size: the same batches
     monkeypatch.setattr(model, "_eval_batch", 37)  # many batches, the last one short
-    whole = model._scores_of(model._encode(model.model_,
-                                           sliding_windows(model._standardized(X), model.window)),
-                             model.centers_)
-    np.testing.assert_array_equal(model.decision_function(X), whole)
+    windows = sliding_windows(model._standardized(X), model.window)
+    codes = model._encode(model.model_, windows)
+    distances = np.sqrt(((codes[:, None, :] - model.centers_[None]) ** 2).sum(-1)).min(1)
+    want = distances
+    if score != "balls":
+        with torch.no_grad():
+            errors = torch.cat([((model.model_(w)[1] - w[:, -1]) ** 2).mean(1)
+                                for w in windows.split(37)]).double().numpy()
+        want = distances / model.score_scale_[0] + errors / model.score_scale_[1]
+    np.testing.assert_allclose(model.decision_function(X), window_scores_to_points(want, 8),
+                               rtol=1e-9, atol=1e-12)
 
 
 def test_seeded_and_deterministic():
@@ -168,6 +179,7 @@ def test_tsb_ad_adapter(capsys):
     (dict(max_ball_points=0), "max_ball_points"), (dict(radius_factor=0.0), "radius_factor"),
     (dict(lr_gamma=0.0), "lr_gamma"), (dict(weight_decay=-1.0), "weight_decay"),
     (dict(split_size=1), "split_size"), (dict(monitor="ball"), "monitor"),
+    (dict(score="distance"), "score"),
 ])
 def test_bad_parameters(params, match):
     X, _ = periodic(200, 10)
@@ -298,6 +310,16 @@ def test_transductive_scores_follow_the_scored_series_own_statistics(fitted):
     assert trans.decision_scores_.shape == (len(X),) and trans.n_balls_ >= 1
 
 
+def test_combined_score_saves_and_loads(tmp_path):
+    X, _ = periodic(800, 17)
+    model = GBOC(**FAST, score="balls+reconstruction").fit(X)
+    assert model.score_scale_.shape == (2,) and np.all(model.score_scale_ > 0)
+    np.testing.assert_allclose(model.decision_scores_.mean(), 2.0, rtol=0.05)  # 1 + 1, padded
+    model.save(tmp_path / "combined.pt")
+    back = GBOC.load(tmp_path / "combined.pt")
+    np.testing.assert_array_equal(back.decision_function(X), model.decision_function(X))
+
+
 def test_max_ball_points_samples_the_codes():
     X, _ = periodic(1200, 13)
     few = GBOC(**{**FAST, "max_ball_points": 60}).fit(X)
@@ -335,3 +357,11 @@ def test_files_of_the_earlier_network_still_load(tmp_path):
     back = GBOC.load(tmp_path / "old.pt")
     assert back.decoder == "window" and back.rule == "dm"
     np.testing.assert_array_equal(back.decision_function(X), legacy.decision_function(X))
+
+
+def test_scores_do_not_depend_on_the_thread_count():
+    X, _ = periodic(700, 16)
+    one = GBOC(**FAST, n_threads=1).fit(X)
+    two = GBOC(**FAST, n_threads=2).fit(X)
+    np.testing.assert_array_equal(one.decision_scores_, two.decision_scores_)
+    np.testing.assert_array_equal(one.decision_function(X[:300]), two.decision_function(X[:300]))

@@ -36,11 +36,13 @@ from tsad_fast.windows import sliding_windows, window_scores_to_points
 PROTOCOLS = ("inductive", "transductive")
 OPTIMIZERS = ("adamw", "adam")
 BALL_LOSSES = ("mean", "sum")
+SCORES = ("balls", "balls+reconstruction")
 
 # The parameters of the files written before the authors' configuration became the default:
 # the network and the ball rule they were trained with.
 _LEGACY = dict(decoder="window", ball_loss="sum", optimizer="adam", weight_decay=0.0, lr_step=0,
-               inner_epochs=1, rule="dm", max_ball_points=None, protocol="inductive")
+               inner_epochs=1, rule="dm", max_ball_points=None, score="balls",
+               protocol="inductive")
 
 
 class GBOC(WindowDetector):
@@ -73,6 +75,9 @@ class GBOC(WindowDetector):
         and ``prune_kappa`` are its parameters
     max_ball_points : the balls are built on at most this many codes, drawn without
         replacement (seeded); None: on every code
+    score : a window's score: ``"balls"`` (the distance of its code to the nearest center, the
+        authors') or ``"balls+reconstruction"`` (that distance plus the mean squared error of
+        its reconstruction, each divided by its mean over the training windows)
     protocol : ``"inductive"`` or ``"transductive"`` (see the module docstring)
     threshold : a thresholder (:mod:`tsad_fast.thresholds`: ``ThreeSigma()``, ``Quantile(q)``,
         ``Fixed(value)``, ``SPOTThreshold(...)``) or ``"3sigma"`` (default: mean + 3 std of the
@@ -88,7 +93,9 @@ class GBOC(WindowDetector):
         codes bit for bit)
 
     Attributes after ``fit``: ``decision_scores_`` (n,), ``threshold_``, ``thresholder_``,
-    ``labels_`` (n,), ``n_balls_``, ``centers_`` (m, latent), ``radii_`` (m,), ``history_``
+    ``labels_`` (n,), ``n_balls_``, ``centers_`` (m, latent), ``radii_`` (m,),
+    ``score_scale_`` (2,) (the training windows' mean distance and reconstruction error),
+    ``history_``
     (one entry per training pass: outer ``epoch``, ``inner`` pass, losses, ``n_balls``),
     ``n_features_in_``.
     """
@@ -103,7 +110,8 @@ class GBOC(WindowDetector):
                  epochs: int = 3, inner_epochs: int = 10, patience=10,
                  validation_size: float = 0.2, rule: str = "density", min_support: int = 8,
                  split_size: int = 20, radius_factor: float = 2.0, prune_kappa: float = 2.0,
-                 max_ball_points=5000, protocol: str = "inductive", threshold="3sigma",
+                 max_ball_points=5000, score: str = "balls", protocol: str = "inductive",
+                 threshold="3sigma",
                  monitor: str = "total", device: str = "auto", seed: int = 2024,
                  verbose: int = 1, backend: str = "auto", n_threads="auto"):
         self.window = window
@@ -129,6 +137,7 @@ class GBOC(WindowDetector):
         self.radius_factor = radius_factor
         self.prune_kappa = prune_kappa
         self.max_ball_points = max_ball_points
+        self.score = score
         self.protocol = protocol
         self.threshold = threshold
         self.monitor = monitor
@@ -158,7 +167,8 @@ class GBOC(WindowDetector):
         if self.max_ball_points is not None:
             check_int(self.max_ball_points, "max_ball_points", 1)
         for name, allowed in (("decoder", DECODERS), ("ball_loss", BALL_LOSSES),
-                              ("optimizer", OPTIMIZERS), ("protocol", PROTOCOLS)):
+                              ("optimizer", OPTIMIZERS), ("protocol", PROTOCOLS),
+                              ("score", SCORES)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {allowed}, got {getattr(self, name)!r}")
         check_rule(self.rule)
@@ -249,16 +259,17 @@ class GBOC(WindowDetector):
 
     def _after_training(self, X, samples):
         """The balls of the training codes (transductive: of the whole fitted series in its own
-        statistics) and the training scores."""
-        if self.protocol == "transductive":
-            codes, balls = self._own_balls(X)
-        else:
-            codes = self._encode(self.model_, samples[0])
-            balls = self._balls(codes, np.random.default_rng(self.seed))
+        statistics), the score's scale and the training scores."""
+        transductive = self.protocol == "transductive"
+        windows, balls = self._own_balls(X) if transductive else \
+            (samples[0], self._balls(self._encode(self.model_, samples[0]),
+                                     np.random.default_rng(self.seed)))
         self.centers_, self.radii_ = balls.centers, balls.radii
         self.n_balls_ = int(balls.centers.shape[0])
-        if self.stride == 1 or self.protocol == "transductive":
-            return self._scores_of(codes, self.centers_)
+        parts = self._parts(windows, self.centers_)
+        self.score_scale_ = _scale(parts)
+        if self.stride == 1 or transductive:
+            return window_scores_to_points(self._combine(parts, self.score_scale_), self.window)
         return self._score(X)
 
     # --- model specifics -----------------------------------------------------------------------
@@ -284,34 +295,47 @@ class GBOC(WindowDetector):
         """Point scores (n,). Inductive: windows are encoded and matched to the training balls
         one inference batch at a time, so memory beyond X and the scores does not grow with the
         series. Transductive: X in its own statistics, balls of its own codes."""
-        import torch
-
         if X.shape[0] < self.window:
             raise ValueError(f"X has {X.shape[0]} rows, fewer than window={self.window}")
         if self.protocol == "transductive":
-            codes, balls = self._own_balls(X)
-            return self._scores_of(codes, balls.centers)
-
-        def distances(batch):
-            codes = _finite(self.model_.encode(batch).double().cpu().numpy())
-            return torch.from_numpy(nearest_center_unchecked(codes, self.centers_,
-                                                             self.backend)[0])
-
-        windows = sliding_windows(self._standardized(X), self.window)
-        return window_scores_to_points(self._infer(distances, windows).numpy(), self.window)
+            windows, balls = self._own_balls(X)
+            parts = self._parts(windows, balls.centers)
+            scale = _scale(parts)
+        else:
+            parts = self._parts(sliding_windows(self._standardized(X), self.window), self.centers_)
+            scale = self.score_scale_
+        return window_scores_to_points(self._combine(parts, scale), self.window)
 
     def _own_balls(self, X: np.ndarray):
-        """(codes of every window of X z-normalised with its own statistics, their balls)."""
+        """(windows of X z-normalised with its own statistics, the balls of their codes)."""
         import torch
 
         own = np.ascontiguousarray(Standardizer.fit(X).transform(X), np.float32)
-        codes = self._encode(self.model_, sliding_windows(torch.from_numpy(own), self.window))
-        return codes, self._balls(codes, np.random.default_rng(self.seed))
+        windows = sliding_windows(torch.from_numpy(own), self.window)
+        return windows, self._balls(self._encode(self.model_, windows),
+                                    np.random.default_rng(self.seed))
 
-    def _scores_of(self, codes: np.ndarray, centers: np.ndarray) -> np.ndarray:
-        """Point scores from window codes: distance to the nearest of ``centers``."""
-        distances, _ = nearest_center_unchecked(codes, centers, self.backend)
-        return window_scores_to_points(distances, self.window)
+    def _parts(self, windows, centers: np.ndarray) -> np.ndarray:
+        """(n_windows, 2) float64: each window's distance to the nearest of ``centers`` and the
+        mean squared error of its reconstruction, one inference batch at a time."""
+        import torch
+
+        def run(batch):
+            z, reconstruction = self.model_(batch)
+            codes = _finite(z.double().cpu().numpy())
+            distance = nearest_center_unchecked(codes, centers, self.backend)[0]
+            error = (reconstruction - self.model_.target(batch)).pow(2)
+            return torch.stack([torch.from_numpy(distance),
+                                error.reshape(len(batch), -1).mean(1).double().cpu()], 1)
+
+        return self._infer(run, windows).numpy()
+
+    def _combine(self, parts: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        """Window scores (n_windows,) from ``_parts``: the distance (``score="balls"``), or the
+        distance and the reconstruction error each in units of ``scale``, added."""
+        if self.score == "balls":
+            return parts[:, 0]
+        return parts[:, 0] / scale[0] + parts[:, 1] / scale[1]
 
     # --- persistence ---------------------------------------------------------------------------
     @classmethod
@@ -320,13 +344,22 @@ class GBOC(WindowDetector):
         return params if "decoder" in params else {**params, **_LEGACY}
 
     def _state(self) -> Dict[str, Any]:
-        return {**super()._state(), "centers": self.centers_, "radii": self.radii_}
+        return {**super()._state(), "centers": self.centers_, "radii": self.radii_,
+                "score_scale": self.score_scale_}
 
     def _restore(self, state: Dict[str, Any]) -> None:
         self.centers_ = to_numpy(state["centers"])
         self.radii_ = to_numpy(state["radii"])
+        self.score_scale_ = to_numpy(state["score_scale"]) if "score_scale" in state \
+            else np.ones(2)
         self.n_balls_ = int(self.centers_.shape[0])
         super()._restore(state)
+
+
+def _scale(parts: np.ndarray) -> np.ndarray:
+    """The means (2,) of the distances and the reconstruction errors (1 where a mean is 0)."""
+    means = parts.mean(axis=0)
+    return np.where(means > 0, means, 1.0)
 
 
 def _finite(codes: np.ndarray) -> np.ndarray:
