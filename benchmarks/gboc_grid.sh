@@ -17,13 +17,19 @@ run() {  # run NAME DETECTORS [--set ...]: SMD and UCR (GBOC at the authors' uni
   shift 2
   tsad-fast bench "${SMD[@]}" --detectors "$detectors" --out "$OUT/$name.parquet" --workers 2 \
     --threads 1 --resume --quiet --no-plot "$@"
-  local ucr=("$@")
-  [[ $detectors == gboc ]] && ucr+=(--set gboc.window=5)
+  local ucr=()
+  [[ $detectors == gboc ]] && ucr+=(--set gboc.window=5)  # a later --set window overrides it
+  ucr+=("$@")
   tsad-fast bench "${UCR[@]}" --detectors "$detectors" --out "$OUT/$name-ucr.parquet" \
     --workers 2 --threads 1 --resume --quiet --no-plot "${ucr[@]}"
 }
+# The authors' configuration (SPEC 2.1) pinned: each ablation row changes one thing on top of it.
+# (authors, epochs1 and epochs2 were first run before the pin, with GBOC's defaults of then: the
+# same parameters.)
+AUTHORS="--set gboc.score=balls --set gboc.epochs=3"
 declare -A CONFIGS=(
-  [authors]=""                                          # the defaults: the authors' configuration
+  [authors]=""
+  [default]="DEFAULT"                                   # GBOC's defaults as they are now
   [baselines]="BASELINES"
   [epochs1]="--set gboc.epochs=1"
   [epochs2]="--set gboc.epochs=2"
@@ -36,17 +42,23 @@ declare -A CONFIGS=(
   [loss-old]="--set gboc.lam=0.5 --set gboc.ball_loss=sum"
   [adam]="--set gboc.optimizer=adam --set gboc.lr=0.001 --set gboc.weight_decay=0 --set gboc.lr_step=0"
   [inner1]="--set gboc.inner_epochs=1 --set gboc.epochs=30"
+  [combined]="--set gboc.score=balls+reconstruction"
+  [combined-epochs1]="--set gboc.score=balls+reconstruction --set gboc.epochs=1"
+  [combined-epochs2]="--set gboc.score=balls+reconstruction --set gboc.epochs=2"
   [encoder2]="--set gboc.n_layers=2"
 )
-ORDER=(authors baselines epochs1 epochs2 transductive rule-dm window5 window20 decoder-window
-       loss-old adam encoder2 inner1 epochs5)
+# combined is GBOC's default since issue 23 (the row "default" runs whatever the defaults are)
+ORDER=(authors baselines epochs1 epochs2 combined transductive rule-dm window5 window20
+       decoder-window loss-old adam encoder2 inner1 epochs5 combined-epochs1 combined-epochs2)
 for name in "${@:-${ORDER[@]}}"; do
   args=${CONFIGS[$name]}
   echo "== $name $(date -u +%H:%M:%S)"
   if [[ $args == BASELINES ]]; then
     run "$name" pca,knn,iforest
+  elif [[ $args == DEFAULT ]]; then
+    run "$name" gboc
   else
     # shellcheck disable=SC2086
-    run "$name" gboc $args
+    run "$name" gboc $AUTHORS $args
   fi
 done

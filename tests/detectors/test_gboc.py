@@ -259,13 +259,13 @@ def test_defaults_are_the_authors_configuration():
     """SPEC 2.1: window 10, 3 LSTM layers of 32 (code: every layer's final state, 96 dims), a
     linear decoder of the last step, 0.9 / 0.1 element-mean losses, AdamW 1e-4 with weight
     decay 1e-5 and StepLR(5, 0.9), batch 32, 10 inner passes, the density rule on <= 5,000
-    codes."""
+    codes; the score adds the reconstruction error to the authors' distance (issue 23)."""
     params = GBOC().get_params()
     expected = dict(window=10, hidden=32, n_layers=3, decoder="last", lam=0.1, ball_loss="mean",
                     optimizer="adamw", lr=1e-4, weight_decay=1e-5, lr_step=5, lr_gamma=0.9,
                     batch_size=32, inner_epochs=10, rule="density", min_support=8,
                     split_size=20, radius_factor=2.0, max_ball_points=5000,
-                    protocol="inductive", monitor="total")
+                    protocol="inductive", monitor="total", score="balls+reconstruction")
     assert {k: params[k] for k in expected} == expected
     from tsad_fast.nn.lstm_autoencoder import LSTMAutoencoder
 

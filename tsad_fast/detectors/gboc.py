@@ -75,9 +75,9 @@ class GBOC(WindowDetector):
         and ``prune_kappa`` are its parameters
     max_ball_points : the balls are built on at most this many codes, drawn without
         replacement (seeded); None: on every code
-    score : a window's score: ``"balls"`` (the distance of its code to the nearest center, the
-        authors') or ``"balls+reconstruction"`` (that distance plus the mean squared error of
-        its reconstruction, each divided by its mean over the training windows)
+    score : a window's score: ``"balls+reconstruction"`` (default: the distance of its code to
+        the nearest center plus the mean squared error of its reconstruction, each divided by
+        its mean over the training windows) or ``"balls"`` (the distance alone, the authors')
     protocol : ``"inductive"`` or ``"transductive"`` (see the module docstring)
     threshold : a thresholder (:mod:`tsad_fast.thresholds`: ``ThreeSigma()``, ``Quantile(q)``,
         ``Fixed(value)``, ``SPOTThreshold(...)``) or ``"3sigma"`` (default: mean + 3 std of the
@@ -110,7 +110,8 @@ class GBOC(WindowDetector):
                  epochs: int = 3, inner_epochs: int = 10, patience=10,
                  validation_size: float = 0.2, rule: str = "density", min_support: int = 8,
                  split_size: int = 20, radius_factor: float = 2.0, prune_kappa: float = 2.0,
-                 max_ball_points=5000, score: str = "balls", protocol: str = "inductive",
+                 max_ball_points=5000, score: str = "balls+reconstruction",
+                 protocol: str = "inductive",
                  threshold="3sigma",
                  monitor: str = "total", device: str = "auto", seed: int = 2024,
                  verbose: int = 1, backend: str = "auto", n_threads="auto"):
