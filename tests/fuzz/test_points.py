@@ -98,6 +98,9 @@ BALL_PARAMS = {  # name: (valid values, invalid values)
     "prune_kappa": ([0.0, 2.0, 1e308], [np.inf, np.nan, -1.0]),
     "seed": ([0, 2024, 2**64 - 1], [2**64, -1, True]),
     "coarse_tol": ([0.0, 1e-4, 1e308], [np.nan, -1e-4]),
+    "rule": (["dm", "density"], ["kmeans", None]),
+    "split_size": ([2, 20], [1, 2.5]),
+    "radius_factor": ([0.5, 2.0, 1e308], [0.0, np.nan, np.inf]),
 }
 
 

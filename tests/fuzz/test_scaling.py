@@ -100,14 +100,15 @@ def test_mv_mtf_is_scale_free_upwards(backend, seed, n, c, power):
 
 @settings(max_examples=10)
 @given(seed=st.integers(0, 2**32 - 1), n=st.sampled_from(LENGTHS[3:]), d=st.integers(1, 3),
-       power=st.sampled_from([-400, 400, 500, 600]))
-def test_granular_balls_are_scale_free(seed, n, d, power):
+       power=st.sampled_from([-400, 400, 500, 600]), rule=st.sampled_from(["dm", "density"]))
+def test_granular_balls_are_scale_free(seed, n, d, power, rule):
     """Same balls, radii and centers scaled: every comparison of the construction is between
     quantities that scale together. At 2**600 the squared distances overflow (a ValueError)
     unless every point is the same."""
     Z = grid(np.random.default_rng(seed), (n, d))
-    want = granular_balls(Z, min_support=2, seed=seed)
-    got = outcome(lambda: granular_balls(np.ldexp(Z, power), min_support=2, seed=seed))
+    want = granular_balls(Z, min_support=2, seed=seed, rule=rule)
+    got = outcome(lambda: granular_balls(np.ldexp(Z, power), min_support=2, seed=seed,
+                                         rule=rule))
     if power == 600 and np.ptp(Z, axis=0).any():
         assert isinstance(got, ValueError) and names_one_of(got, ["Z"]), got
         return
