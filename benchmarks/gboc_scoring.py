@@ -13,7 +13,7 @@ VUS-PR / VUS-ROC (slidingWindow of the test part's first channel, as ``tsad-fast
 Rows go to ``--out`` (Parquet), one per series and variant, with the command line.
 
     python benchmarks/gboc_scoring.py ../shared/data/smd/machine-1-6.npz ... \
-        [--set PARAM=VALUE ...] --out benchmarks/results/gboc/scoring.parquet
+        [--set PARAM=VALUE ...] --out benchmarks/results/gboc-scoring/dev-epochs3.parquet
 """
 from __future__ import annotations
 
