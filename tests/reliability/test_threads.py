@@ -30,17 +30,20 @@ def case(kernel, seed, size=1):
         "nearest_center": lambda b: kernels.nearest_center(points, centers, backend=b),
         "kmeans_assign": lambda b: kernels.kmeans_assign(points, centers, backend=b),
         "granular_balls": lambda b: kernels.granular_balls(points[:1500 * size], backend=b).labels,
+        "granular_balls_density": lambda b: kernels.granular_balls(
+            points[:1500 * size], rule="density", backend=b).labels,
         "mv_mtf": lambda b: kernels.mv_mtf(points[:2000, :3], backend=b),
     }
     return calls[kernel]
 
 
-REGISTERED = {"spot": "spot_stream", "mv_mtf": "mtf_transitions"}  # registry names
+REGISTERED = {"spot": "spot_stream", "mv_mtf": "mtf_transitions",  # registry names
+              "granular_balls_density": "granular_balls"}
 
 
 def params():
     for kernel in ("vus_areas", "affiliation_sweep", "spot", "nearest_center", "kmeans_assign",
-                   "granular_balls", "mv_mtf"):
+                   "granular_balls", "granular_balls_density", "mv_mtf"):
         for p in backend_params(REGISTERED.get(kernel, kernel), reference=False):
             yield pytest.param(kernel, *p.values, marks=p.marks, id=f"{kernel}-{p.id}")
 
