@@ -20,10 +20,17 @@ CONFIRM = ("machine-1-7", "machine-2-2", "machine-2-8", "machine-3-4")
 def rows(name: str) -> pd.DataFrame:
     """The 'ok' rows of a configuration (SMD and UCR), labelled by configuration, or by
     detector for the baselines."""
-    parts = [pd.read_parquet(p) for p in (RESULTS / f"{name}.parquet",
-                                          RESULTS / f"{name}-ucr.parquet") if p.exists()]
+    parts = []
+    for path in (RESULTS / f"{name}.parquet", RESULTS / f"{name}-ucr.parquet"):
+        if not path.exists():
+            continue
+        part = pd.read_parquet(path)
+        part = part[part["status"] == "ok"]
+        if name != "baselines":  # rows of an interrupted earlier run (other params) left out
+            counts = part.groupby("params")["series"].count()
+            part = part[part["params"] == counts.idxmax()]
+        parts.append(part)
     frame = pd.concat(parts, ignore_index=True)
-    frame = frame[frame["status"] == "ok"].copy()
     frame["config"] = frame["detector"] if name == "baselines" else name
     return frame
 
