@@ -6,11 +6,12 @@ and the floor the training steps set: their FLOPs (LSTM and decoder, forward and
 one core's float32 matmul peak (a training step gains nothing from a second thread: the
 detector trains on one, see GBOC's ``n_threads``).
 
-    python benchmarks/gboc_epoch.py [--epochs N] [--threads T]
+    python benchmarks/gboc_epoch.py [--epochs N] [--threads T] [--set PARAM=VALUE ...]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections import defaultdict
 
@@ -62,11 +63,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, help="outer epochs (default: GBOC's)")
     parser.add_argument("--threads", default="auto", help="GBOC's n_threads (default auto)")
+    parser.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                        help="another GBOC parameter (VALUE read as JSON, else text)")
     args = parser.parse_args()
     X = bundled_smd().train
-    threads = args.threads if args.threads == "auto" else int(args.threads)
-    detector = GBOC(verbose=0, n_threads=threads,
-                    **({} if args.epochs is None else {"epochs": args.epochs}))
+    params = {"verbose": 0, "n_threads": args.threads if args.threads == "auto"
+              else int(args.threads)}
+    if args.epochs is not None:
+        params["epochs"] = args.epochs
+    for setting in args.set:
+        key, _, value = setting.partition("=")
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    detector = GBOC(**params)
     seconds = defaultdict(float)
     timed_phases(detector, seconds)
     start = time.perf_counter()

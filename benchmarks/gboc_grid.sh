@@ -45,11 +45,15 @@ declare -A CONFIGS=(
   [combined]="--set gboc.score=balls+reconstruction"
   [combined-epochs1]="--set gboc.score=balls+reconstruction --set gboc.epochs=1"
   [combined-epochs2]="--set gboc.score=balls+reconstruction --set gboc.epochs=2"
+  [combined-decoder-window]="--set gboc.score=balls+reconstruction --set gboc.decoder=window"
+  [combined-decoder-window-epochs1]="--set gboc.score=balls+reconstruction --set gboc.decoder=window --set gboc.epochs=1"
+  [combined-decoder-window-epochs2]="--set gboc.score=balls+reconstruction --set gboc.decoder=window --set gboc.epochs=2"
   [encoder2]="--set gboc.n_layers=2"
 )
 # combined is GBOC's default since issue 23 (the row "default" runs whatever the defaults are)
 ORDER=(authors baselines epochs1 epochs2 combined transductive rule-dm window5 window20
-       decoder-window loss-old adam encoder2 inner1 epochs5 combined-epochs1 combined-epochs2)
+       decoder-window loss-old adam encoder2 inner1 epochs5 combined-epochs1 combined-epochs2
+       combined-decoder-window combined-decoder-window-epochs1 combined-decoder-window-epochs2)
 for name in "${@:-${ORDER[@]}}"; do
   args=${CONFIGS[$name]}
   echo "== $name $(date -u +%H:%M:%S)"
