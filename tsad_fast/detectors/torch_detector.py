@@ -6,9 +6,8 @@ written once.
 per sample, in time order); the last ``validation_size`` of them validate; build the network
 from the fitted data's shape (``_build_model``) and train it under a forked, seeded torch RNG
 (seeded weights and training-time sampling; the global RNG is untouched): Adam for up to
-``epochs`` epochs in seeded shuffled batches, each epoch opened by ``_epoch_start`` (GBOC
-rebuilds its granular balls there), with a tqdm bar
-(``verbose=0`` hides it); stop early when the monitored validation loss has not improved for
+``epochs`` epochs in seeded shuffled batches (``_train_pass``), with a tqdm bar (``verbose=0``
+hides it); stop early when the monitored validation loss has not improved for
 ``patience`` epochs and restore the best weights (``patience=None`` trains every epoch and
 keeps the last); then ``_after_training`` gives the training scores and the thresholder is
 fitted on them. Torch runs with the thread count that fits the model (``n_threads``, see
@@ -62,12 +61,10 @@ class TorchDetector(BaseDetector):
         """The network, built from the fitted attributes (``n_features_in_``, ...)."""
         raise NotImplementedError
 
-    def _epoch_start(self, model, train: Sequence[Any]) -> Tuple[Any, Dict[str, Any]]:
-        """(context passed to ``_loss`` during the epoch, extra history entries)."""
-        return None, {}
-
     def _loss(self, model, batch: Sequence[Any], context: Any) -> Tuple[Any, Dict[str, Any]]:
-        """(scalar loss tensor, {part name: scalar tensor}) of a batch on the model's device."""
+        """(scalar loss tensor, {part name: scalar tensor}) of a batch on the model's device;
+        ``context`` is what the training loop passes (None in the template's, GBOC's ball
+        centers in its own)."""
         raise NotImplementedError
 
     def _after_training(self, X: np.ndarray, samples: Sequence[Any]) -> np.ndarray:
@@ -158,15 +155,12 @@ class TorchDetector(BaseDetector):
         bar = tqdm(range(self.epochs), desc=type(self).__name__, unit="epoch",
                    disable=self.verbose == 0)
         for epoch in bar:
-            model.eval()
-            context, info = self._epoch_start(model, train)
             entry = {"epoch": epoch + 1,
-                     "train_loss": self._train_pass(model, optimizer, train, order, context,
+                     "train_loss": self._train_pass(model, optimizer, train, order, None,
                                                     epoch + 1)}
             if self.patience is not None or n_val:
-                val_loss, parts = self._evaluate(model, val if n_val else train, context)
+                val_loss, parts = self._evaluate(model, val if n_val else train, None)
                 entry.update({"val_loss": val_loss, **{f"val_{k}": v for k, v in parts.items()}})
-            entry.update(info)
             history.append(entry)
             bar.set_postfix({k.replace("_loss", ""): f"{v:.4g}" if isinstance(v, float) else v
                              for k, v in entry.items() if k != "epoch"})
