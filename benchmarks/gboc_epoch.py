@@ -11,7 +11,6 @@ detector trains on one, see GBOC's ``n_threads``).
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import defaultdict
 
@@ -19,6 +18,7 @@ import numpy as np
 
 import tsad_fast  # noqa: F401  (before torch: the OpenMP wait policy)
 from tsad_fast import GBOC
+from tsad_fast.cli import setting_value
 from tsad_fast.datasets import bundled_smd
 
 
@@ -73,10 +73,7 @@ def main() -> None:
         params["epochs"] = args.epochs
     for setting in args.set:
         key, _, value = setting.partition("=")
-        try:
-            params[key] = json.loads(value)
-        except json.JSONDecodeError:
-            params[key] = value
+        params[key] = setting_value(value)
     detector = GBOC(**params)
     seconds = defaultdict(float)
     timed_phases(detector, seconds)

@@ -28,6 +28,7 @@ import numpy as np
 
 import tsad_fast  # noqa: F401  (before torch: the OpenMP wait policy)
 from tsad_fast import GBOC
+from tsad_fast.cli import setting_value
 from tsad_fast.bench.inputs import expand, load
 from tsad_fast.kernels.granular import granular_balls_unchecked
 from tsad_fast.kernels.nearest import nearest_center_unchecked
@@ -79,10 +80,7 @@ def main() -> None:
     params = {"verbose": 0}
     for setting in args.set:
         key, _, value = setting.partition("=")
-        try:
-            params[key] = json.loads(value)
-        except json.JSONDecodeError:
-            params[key] = value
+        params[key] = setting_value(value)
     rows = []
     for ref in expand(args.data):
         split = load(ref, "train-test")

@@ -269,11 +269,19 @@ def _cmd_spot(args) -> int:
     return 0
 
 
+def setting_value(text: str):
+    """A ``--set`` value: JSON where it parses (numbers, booleans, lists, null), else the text."""
+    import json
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
 def _bench_detectors(names: str, settings: List[str]) -> List[dict]:
     """The detector dicts of ``--detectors a,b`` with the ``--set a.param=value`` parameters
     (values read as JSON where they parse, else as strings)."""
-    import json
-
     detectors = {name: {"detector": name, "params": {}}
                  for name in (n.strip().lower() for n in names.split(",")) if name}
     for setting in settings:
@@ -282,11 +290,7 @@ def _bench_detectors(names: str, settings: List[str]) -> List[dict]:
         if not _ or not param or name.lower() not in detectors:
             raise ValueError(f"--set {setting!r}: expected DETECTOR.PARAM=VALUE with DETECTOR "
                              f"one of --detectors ({', '.join(detectors)})")
-        try:
-            parsed = json.loads(value)
-        except json.JSONDecodeError:
-            parsed = value
-        detectors[name.lower()]["params"][param] = parsed
+        detectors[name.lower()]["params"][param] = setting_value(value)
     return list(detectors.values())
 
 

@@ -144,15 +144,19 @@ GB_BACKENDS = [b for b in ("cpp", "numba") if b in _backend._REGISTRY["granular_
 
 
 @pytest.mark.skipif(not GB_BACKENDS, reason="no compiled granular-ball backend available")
-@given(seed=st.integers(0, 2**64 - 1), n=st.integers(1, 400), d=st.integers(1, 8),
+@given(seed=st.integers(0, 2**64 - 1), n=st.integers(1, 500), d=st.integers(1, 8),
        min_support=st.integers(1, 10), duplicates=st.booleans(),
-       coarse_tol=st.sampled_from([0.0, 1e-4, 1e-2, 1.0]))
-def test_compiled_backends_are_bit_identical(seed, n, d, min_support, duplicates, coarse_tol):
+       coarse_tol=st.sampled_from([0.0, 1e-4, 1e-2, 1.0]), rule=st.sampled_from(["dm", "density"]),
+       split_size=st.integers(2, 40), radius_factor=st.sampled_from([0.5, 1.0, 2.0, 5.0]))
+def test_compiled_backends_are_bit_identical(seed, n, d, min_support, duplicates, coarse_tol,
+                                             rule, split_size, radius_factor):
     rng = np.random.default_rng(seed % 2**32)
-    Z = rng.normal(size=(n, d)) + 5.0 * rng.integers(0, 3, size=(n, 1))
+    Z = rng.normal(size=(n, d)) * rng.uniform(0.1, 3, size=(n, 1)) \
+        + 5.0 * rng.integers(0, 3, size=(n, 1))
     if duplicates:
         Z[: n // 2] = Z[0]
-    args = dict(min_support=min_support, seed=seed, coarse_tol=coarse_tol)
+    args = dict(min_support=min_support, seed=seed, coarse_tol=coarse_tol, rule=rule,
+                split_size=split_size, radius_factor=radius_factor)
     want = granular_balls(Z, **args, backend="numpy")
     for backend in GB_BACKENDS:
         got = granular_balls(Z, **args, backend=backend)
@@ -259,25 +263,3 @@ def test_density_rule_tiny_inputs_keep_their_balls(n):
 def test_density_rule_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         granular_balls(np.random.default_rng(0).normal(size=(30, 2)), **kwargs)
-
-
-@pytest.mark.skipif(not GB_BACKENDS, reason="no compiled granular-ball backend available")
-@given(seed=st.integers(0, 2**64 - 1), n=st.integers(1, 500), d=st.integers(1, 8),
-       min_support=st.integers(1, 10), split_size=st.integers(2, 40),
-       radius_factor=st.sampled_from([0.5, 1.0, 2.0, 5.0]), duplicates=st.booleans(),
-       coarse_tol=st.sampled_from([0.0, 1e-4, 1.0]))
-def test_density_rule_is_bit_identical_on_every_backend(seed, n, d, min_support, split_size,
-                                                         radius_factor, duplicates, coarse_tol):
-    rng = np.random.default_rng(seed % 2**32)
-    Z = rng.normal(size=(n, d)) * rng.uniform(0.1, 3, size=(n, 1)) \
-        + 5.0 * rng.integers(0, 3, size=(n, 1))
-    if duplicates:
-        Z[: n // 2] = Z[0]
-    args = dict(min_support=min_support, seed=seed, coarse_tol=coarse_tol, rule="density",
-                split_size=split_size, radius_factor=radius_factor)
-    want = granular_balls(Z, **args, backend="numpy")
-    for backend in GB_BACKENDS:
-        got = granular_balls(Z, **args, backend=backend)
-        for field in ("centers", "radii", "sizes", "labels"):
-            np.testing.assert_array_equal(getattr(got, field), getattr(want, field))
-        assert got.n_before_pruning == want.n_before_pruning
