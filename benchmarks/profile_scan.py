@@ -1,46 +1,83 @@
-"""Where a SCAN training step spends its time: one step of the package's SCAN network on a
-batch of SMD-sized windows (T = 2500, C = 38), forward time per block (forward hooks),
-backward and optimizer time, the operators torch's profiler ranks first, and the soft k-means
-of the finest scale's original branch in torch against ten Lloyd steps on the package's
-``kmeans_assign`` (hard labels, float64, host) over the same points.
+"""One SCAN training step, the network's factored forward beside SPEC 2.3 term by term
+(:mod:`tsad_fast.nn.scan_reference`, the anchor) on the same parameters, Gumbel draws and
+batch of SMD-sized windows (T = 2500, C = 38): seconds per step (median of ``--repeats``),
+training windows per second and their ratio, the loss of both (they agree to rounding), the
+FLOPs of each step (torch's FlopCounterMode: matrix products, forward and backward) and the
+fraction of the machine's float32 matmul peak they reach, forward time per block of the
+factored step (forward hooks) and the operators torch's profiler ranks first.
 
-    python benchmarks/profile_scan.py [--d 64] [--batch 32] [--channels 38]
+    python benchmarks/profile_scan.py [--d 64] [--batch 8] [--channels 38] [--threads 2]
 """
 from __future__ import annotations
 
 import argparse
+import copy
+import statistics
 import time
 from collections import defaultdict
 
 import tsad_fast  # noqa: F401  (first: the OpenMP wait policy before torch loads)
-import numpy as np
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 
-from tsad_fast.kernels import kmeans_assign
-from tsad_fast.nn import scan_objective
-from tsad_fast.nn.clustering import SoftKMeans
+from tsad_fast.nn import scan_objective, scan_reference
 from tsad_fast.nn.scan_network import SCANNetwork
 
 BLOCKS = {"revin+embedding": ("embed",), "neighborhood views": ("views",),
           "clustering branches": ("branches",), "soft k-means": ("kmeans",),
           "fusion gates": ("scale_gate", "representation_gate"), "heads": ("head",)}
+LAMBDAS = (0.1, 0.1, 0.1)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--d", type=int, default=64)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--channels", type=int, default=38)
-    parser.add_argument("--window", type=int, default=2500)
-    args = parser.parse_args(argv)
-    torch.manual_seed(0)
-    net = SCANNetwork(args.channels, args.window, d=args.d)
-    optimizer = torch.optim.Adam(net.parameters(), 1e-3)
-    x = torch.randn(args.batch, args.window, args.channels)
-    spent = defaultdict(float)
-    started = {}
+def matmul_peak() -> float:
+    """FLOP/s of a 1024^3 float32 matrix product at torch's current thread count."""
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    torch.mm(a, b)
+    start = time.perf_counter()
+    for _ in range(20):
+        torch.mm(a, b)
+    return 20 * 2 * 1024 ** 3 / (time.perf_counter() - start)
 
-    def timing(label):
+
+class Step:
+    """A training step (forward, backward, Adam) of a copy of ``net`` with ``forward``."""
+
+    def __init__(self, net, forward, x):
+        self.net, self.forward, self.x = copy.deepcopy(net).train(), forward, x
+        self.optimizer = torch.optim.Adam(self.net.parameters(), 1e-3)
+
+    def loss(self):
+        torch.manual_seed(1)  # the same Gumbel draws for both forms
+        return scan_objective.loss(self.forward(self.net, self.x), LAMBDAS)[0]
+
+    def __call__(self):
+        total = self.loss()
+        self.optimizer.zero_grad()
+        total.backward()
+        self.optimizer.step()
+        return total.item()
+
+    def flops(self) -> int:
+        counter = FlopCounterMode(display=False)
+        with counter:
+            self.loss().backward()
+        return counter.get_total_flops()
+
+    def seconds(self, repeats: int) -> float:
+        self()  # warm-up
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            self()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+
+def block_times(step: Step):
+    """Forward seconds of each kind of block in one factored step."""
+    spent, started = defaultdict(float), {}
+
+    def hooks(label):
         def before(module, inputs):
             started[id(module)] = time.perf_counter()
 
@@ -48,73 +85,61 @@ def main(argv=None) -> int:
             spent[label] += time.perf_counter() - started.pop(id(module))
         return before, after
 
-    for block in net.blocks:
+    handles = []
+    for block in step.net.blocks:
         for label, names in BLOCKS.items():
             for name in names:
                 module = getattr(block, name, None)
                 parts = module.values() if isinstance(module, torch.nn.ModuleDict) else [module]
                 for part in parts if module is not None else []:
-                    before, after = timing(label)
-                    part.register_forward_pre_hook(before)
-                    part.register_forward_hook(after)
+                    before, after = hooks(label)
+                    handles += [part.register_forward_pre_hook(before),
+                                part.register_forward_hook(after)]
+    start = time.perf_counter()
+    step.loss()
+    forward = time.perf_counter() - start
+    for handle in handles:
+        handle.remove()
+    return forward, spent
 
-    def step():
-        start = time.perf_counter()
-        total, _ = scan_objective.loss(net(x), (0.1, 0.1, 0.1))
-        forward = time.perf_counter()
-        optimizer.zero_grad()
-        total.backward()
-        backward = time.perf_counter()
-        optimizer.step()
-        return forward - start, backward - forward, time.perf_counter() - backward
 
-    step()  # warm-up
-    spent.clear()
-    forward, backward, update = step()
-    whole = forward + backward + update
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--d", type=int, default=64)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--channels", type=int, default=38)
+    parser.add_argument("--window", type=int, default=2500)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    net = SCANNetwork(args.channels, args.window, d=args.d)
+    x = torch.randn(args.batch, args.window, args.channels)
+    peak = matmul_peak()
+    steps = {"term by term (anchor)": Step(net, scan_reference.network, x),
+             "factored (SCANNetwork)": Step(net, lambda model, batch: model(batch), x)}
     print(f"one training step, batch {args.batch} x {args.window} x {args.channels}, "
-          f"d = {args.d}: {whole:.2f} s ({whole / args.batch * 1e3:.0f} ms per window)")
-    print(f"  forward {forward:.2f} s, backward {backward:.2f} s, Adam {update:.3f} s")
+          f"d = {args.d}, {args.threads} threads; float32 matmul peak {peak / 1e9:.0f} GFLOP/s")
+    rates = {}
+    for name, step in steps.items():
+        loss = step.loss().item()
+        flops = step.flops()
+        seconds = step.seconds(args.repeats)
+        rates[name] = args.batch / seconds
+        print(f"  {name:<24} {seconds:6.2f} s  {rates[name]:6.1f} windows/s  loss {loss:.6f}  "
+              f"{flops / 1e9:6.1f} GFLOP ({flops / seconds / 1e9:.0f} GFLOP/s, "
+              f"{flops / seconds / peak:.0%} of peak)")
+    anchor, factored = rates.values()
+    print(f"  training windows per second: {factored / anchor:.2f}x the anchor")
+    forward, spent = block_times(steps["factored (SCANNetwork)"])
+    print(f"factored forward {forward:.3f} s:")
     for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
-        print(f"  forward of {label:<20} {seconds:.3f} s ({seconds / forward:.0%})")
-    print(f"  forward elsewhere (RevIN, losses, glue) "
-          f"{forward - sum(spent.values()):.3f} s")
+        print(f"  {label:<20} {seconds:.3f} s ({seconds / forward:.0%})")
     with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-        step()
-    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=8))
-    compare_kmeans(net, x)
+        steps["factored (SCANNetwork)"]()
+    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=10))
     return 0
-
-
-def compare_kmeans(net, x) -> None:
-    """Soft k-means (torch, as trained) against Lloyd steps on ``kmeans_assign``, same points."""
-    captured = {}
-    kmeans = net.blocks[-1].kmeans["ori"]
-    hook = kmeans.register_forward_pre_hook(
-        lambda module, inputs: captured.setdefault("h", inputs[0]))
-    with torch.no_grad():
-        net(x)
-    hook.remove()
-    h = captured["h"].detach()
-    points = h.reshape(-1, h.shape[-1])
-    k = kmeans.centroids.shape[0]
-    fresh = SoftKMeans(k, points.shape[1])
-    fresh.centroids.copy_(kmeans.centroids)
-    fresh.started.fill_(True)
-    start = time.perf_counter()
-    fresh(h)
-    soft = time.perf_counter() - start
-    X = points.numpy().astype(np.float64)
-    centers = kmeans.centroids.numpy().astype(np.float64)
-    start = time.perf_counter()
-    for _ in range(fresh.iterations):
-        labels = kmeans_assign(X, centers)
-        centers = np.stack([X[labels == j].mean(axis=0) if np.any(labels == j) else centers[j]
-                            for j in range(k)])
-    hard = time.perf_counter() - start
-    print(f"finest scale's soft k-means over {points.shape[0]} x {points.shape[1]} points, "
-          f"K = {k}: torch (soft, up to {fresh.iterations} steps) {soft:.3f} s; "
-          f"{fresh.iterations} Lloyd steps on kmeans_assign (hard, float64) {hard:.3f} s")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,20 @@ def test_tumbling_windows_pad_and_trim(n, window):
     np.testing.assert_array_equal(untumble(per_row, n), X.sum(axis=1))
 
 
+@given(n=st.integers(1, 50), window=st.integers(1, 12))
+def test_tumbling_windows_end_with_the_last_full_window(n, window):
+    X = np.random.default_rng(n).normal(size=(n, 2))
+    W, length = tumbling_windows(X, window, tail="last")
+    assert W.shape == (-(-n // window), window, 2) and length == n
+    if n >= window:  # no padding: every window is a stretch of X, the last one X[n-window:]
+        np.testing.assert_array_equal(W[-1], X[n - window:])
+        starts = [i * window for i in range(W.shape[0] - 1)] + [n - window]
+        for w, start in zip(W, starts):
+            np.testing.assert_array_equal(w, X[start:start + window])
+    np.testing.assert_array_equal(untumble(W, n, tail="last"), X)
+    np.testing.assert_array_equal(untumble(W.sum(axis=2), n, tail="last"), X.sum(axis=1))
+
+
 def test_window_scores_to_points_pads_like_tsbad():
     out = window_scores_to_points([1.0, 2.0, 3.0], window=4)
     np.testing.assert_array_equal(out, [1, 1, 1, 2, 3, 3])  # ceil(3/2) = 2 front, 1 behind
@@ -77,6 +91,7 @@ def test_window_scores_mean_over_covering_windows(n_windows, window, stride, ext
     (lambda: sliding_windows(np.zeros(5), 2), ValueError, "2-D"),
     (lambda: tumbling_windows(np.zeros((0, 2)), 3), ValueError, "empty"),
     (lambda: untumble(np.zeros((2, 3)), 7), ValueError, "exceeds"),
+    (lambda: tumbling_windows(np.zeros((4, 2)), 3, tail="drop"), ValueError, "tail"),
 ])
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):

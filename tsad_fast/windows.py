@@ -3,9 +3,10 @@ scores, written once.
 
 * :func:`sliding_windows` — windows of ``window`` rows every ``stride`` rows, as a view (NumPy
   arrays and torch tensors alike, no copy);
-* :func:`tumbling_windows` / :func:`untumble` — non-overlapping windows covering the whole
-  series, the tail padded by repeating the last row, and per-row outputs trimmed back to the
-  series (SCAN scores a series in windows of 2,500 this way);
+* :func:`tumbling_windows` / :func:`untumble` — consecutive windows covering the whole
+  series, the tail either padded by repeating the last row or covered by the last full window
+  ``X[n - window:n]``, and per-row outputs mapped back to the series (SCAN scores a series in
+  windows of 2,500 this way);
 * :func:`window_scores_to_points` — one score per sliding window to one score per timestamp:
   TSB-AD's padding for stride 1 (SPEC 1.6: ``ceil((w-1)/2)`` copies of the first window score
   in front and ``floor((w-1)/2)`` of the last behind), or the mean over the windows that cover
@@ -47,25 +48,44 @@ def sliding_windows(X: Any, window: int, stride: int = 1) -> Any:
     return np.lib.stride_tricks.sliding_window_view(X, window, axis=0)[::stride].transpose(0, 2, 1)
 
 
-def tumbling_windows(X: np.ndarray, window: int) -> Tuple[np.ndarray, int]:
-    """(windows (ceil(n / window), window, c), n): X (n, c) cut into consecutive windows, the
-    last one completed by repeating X's last row. A series shorter than one window gives one
-    padded window."""
+TAILS = ("pad", "last")
+
+
+def tumbling_windows(X: np.ndarray, window: int, tail: str = "pad") -> Tuple[np.ndarray, int]:
+    """(windows (ceil(n / window), window, c), n): X (n, c) cut into consecutive windows.
+
+    The rows after the last whole window are covered, with ``tail="pad"``, by a window
+    completed by repeating X's last row; with ``tail="last"``, by the last full window
+    ``X[n - window:n]`` (it overlaps the one before; a series shorter than one window is
+    padded either way).
+    """
     window = check_int(window, "window", 1)
+    if tail not in TAILS:
+        raise ValueError(f"tail must be one of {TAILS}, got {tail!r}")
     n = X.shape[0]
     if n == 0:
         raise ValueError("X is empty")
     n_windows = -(-n // window)
+    if tail == "last" and n > window and n % window:
+        whole = X[:(n_windows - 1) * window].reshape(n_windows - 1, window, *X.shape[1:])
+        return np.concatenate([whole, X[None, n - window:]]), n
     padded = np.concatenate([X, np.repeat(X[-1:], n_windows * window - n, axis=0)])
     return padded.reshape(n_windows, window, *X.shape[1:]), n
 
 
-def untumble(values: np.ndarray, n: int) -> np.ndarray:
-    """Per-row outputs of tumbling windows (n_windows, window, ...) back to the series: the
-    first ``n`` rows (n, ...), the padding dropped."""
-    flat = values.reshape(values.shape[0] * values.shape[1], *values.shape[2:])
+def untumble(values: np.ndarray, n: int, tail: str = "pad") -> np.ndarray:
+    """Per-row outputs (n_windows, window, ...) of :func:`tumbling_windows` with the same
+    ``tail`` back to the series (n, ...): the padding dropped, or the rows of the last full
+    window that the windows before it already cover."""
+    if tail not in TAILS:
+        raise ValueError(f"tail must be one of {TAILS}, got {tail!r}")
+    window = values.shape[1]
+    flat = values.reshape(values.shape[0] * window, *values.shape[2:])
     if n > flat.shape[0]:
         raise ValueError(f"n={n} exceeds the {flat.shape[0]} rows the windows hold")
+    if tail == "last" and n > window and n % window:
+        return np.concatenate([flat[:(values.shape[0] - 1) * window],
+                               values[-1][window - n % window:]])
     return flat[:n]
 
 

@@ -208,7 +208,7 @@ class GBOC(WindowDetector):
                     if self.lr_step else None)
         return optimizer, schedule
 
-    def _train(self, model, samples, n_train: int, n_val: int) -> List[Dict[str, Any]]:
+    def _train(self, model, train, val) -> List[Dict[str, Any]]:
         """Outer epochs (balls rebuilt, nearest centers fixed) of inner training passes; the
         weights of the outer epoch with the best monitored validation loss are kept."""
         import torch
@@ -217,8 +217,8 @@ class GBOC(WindowDetector):
         optimizer, schedule = self._optimizer(model)
         order = torch.Generator().manual_seed(self.seed)
         sampler = np.random.default_rng(self.seed)
-        windows = samples[0]
-        train, val = windows[:n_train], windows[n_train:n_train + n_val]
+        train, val = train[0], val[0]
+        n_val = len(val)
         watched_key = "val_loss" if self.monitor == "total" else f"val_{self.monitor}"
         best, best_state, history = math.inf, None, []
         bar = tqdm(total=self.epochs * self.inner_epochs, desc="GBOC", unit="pass",

@@ -2,8 +2,8 @@
 (Zheng et al., 2026; SPEC 2.3). No code is published; this follows the paper and SPEC 2.3.
 
 The series is standardised with the training statistics and cut into windows of ``window``
-steps (training: every ``stride`` steps; scoring: consecutive windows, the tail padded and
-trimmed back). The network (:mod:`tsad_fast.nn.scan_network`) reconstructs each window at
+steps (training: every ``stride`` steps, validation windows on rows of their own; scoring:
+consecutive windows, the rows after the last of them scored in the last full window). The network (:mod:`tsad_fast.nn.scan_network`) reconstructs each window at
 the scales of ``kernels`` through clustered representations; the loss and the dual anomaly
 score (reconstruction error and cluster confidence) are :mod:`tsad_fast.nn.scan_objective`'s.
 The default threshold is the SCAN/CrossAD harness: SPOT initialised on the training scores and
@@ -12,12 +12,14 @@ loop, early stopping, thresholds and persistence are the template's (:mod:`.torc
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tsad_fast._validation import check_int, check_real
 from tsad_fast.detectors.window_detector import WindowDetector
 from tsad_fast.thresholds import SPOTThreshold
-from tsad_fast.windows import tumbling_windows, untumble
+from tsad_fast.windows import sliding_windows, tumbling_windows, untumble
 
 
 class SCAN(WindowDetector):
@@ -30,18 +32,23 @@ class SCAN(WindowDetector):
     kernels : average-pooling kernels of the scales, coarse to fine (SPEC: (25, 5, 1))
     patch : patch length L shared by the scales (5)
     d, d_r : embedding width per channel and clustering dimension (SPEC: 256 and 64; d = 64
-        here: on these 2-core machines a training step costs 1.4 s per window of 2,500 x 38 at
-        d = 256 and 0.25 s at d = 64, about 21 min against 4 min for five epochs on an SMD
-        machine)
+        here: the step's cost grows about linearly in d, and SCAN's fit budget on a CPU goes
+        to optimizer steps)
     n_clusters : K clusters per branch and scale (the paper: 10 to 50 by dataset)
     lambdas : weights (l1, l2, l3) of the clustering, trusted-supervision and consistency
         losses (0.1 each)
-    gamma : weight of the cluster confidence in the score (0.5); 0 scores by reconstruction
+    gamma : weight of the cluster confidence in the score (0.5); 0 scores by reconstruction;
+        read at scoring time, so a fitted model can be re-scored with another gamma
     clustering, trusted, fusion : the ablation switches of the paper's Table 2 (clustering off:
         reconstruction alone; trusted off: no trusted-supervision loss; fusion off: the
         clusters do not enter the reconstruction)
-    lr, batch_size, epochs, patience, validation_size, monitor : Adam training, early stopping
-        on the last windows' validation loss part ``monitor`` (reconstruction)
+    compiled : run the representation gate compiled by TorchInductor (same values to
+        rounding; falls back with a warning where torch.compile cannot run)
+    lr, batch_size, epochs, patience, validation_size, monitor : Adam training in batches of
+        ``batch_size`` windows, early stopping on the validation loss part ``monitor``
+        (reconstruction); the validation windows come from the training series' last
+        ``validation_size`` rows (at least one window) and the training windows from the
+        rows before them, so they share no row
     threshold : a thresholder (default ``SPOTThreshold(q=1e-3, level=0.98, mode="stream")``)
     device, seed, verbose, n_threads : as every torch detector
 
@@ -55,8 +62,9 @@ class SCAN(WindowDetector):
     def __init__(self, window: int = 2500, stride: int = 100, kernels=(25, 5, 1), patch: int = 5,
                  d: int = 64, d_r: int = 64, n_clusters: int = 10, lambdas=(0.1, 0.1, 0.1),
                  gamma: float = 0.5, clustering: bool = True, trusted: bool = True,
-                 fusion: bool = True, lr: float = 1e-3, batch_size: int = 32, epochs: int = 5,
-                 patience: int = 3, validation_size: float = 0.2,
+                 fusion: bool = True, compiled: bool = True, lr: float = 1e-3,
+                 batch_size: int = 32, epochs: int = 5, patience: int = 3,
+                 validation_size: float = 0.2,
                  monitor: str = "reconstruction",
                  threshold=SPOTThreshold(q=1e-3, level=0.98, mode="stream"),
                  device: str = "auto", seed: int = 2024, verbose: int = 1, n_threads="auto"):
@@ -72,6 +80,7 @@ class SCAN(WindowDetector):
         self.clustering = clustering
         self.trusted = trusted
         self.fusion = fusion
+        self.compiled = compiled
         self.lr = lr
         self.batch_size = batch_size
         self.epochs = epochs
@@ -102,7 +111,7 @@ class SCAN(WindowDetector):
         for value in lambdas:
             check_real(value, "lambdas", 0.0, float("inf"), high_open=True)
         check_real(self.gamma, "gamma", 0.0, 1.0)
-        for name in ("clustering", "trusted", "fusion"):
+        for name in ("clustering", "trusted", "fusion", "compiled"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
@@ -112,28 +121,46 @@ class SCAN(WindowDetector):
 
         return SCANNetwork(self.n_features_in_, self.window, tuple(self.kernels), self.patch,
                            self.d, self.d_r, self.n_clusters, bool(self.clustering),
-                           bool(self.fusion))
+                           bool(self.fusion), bool(self.compiled))
 
     def _loss(self, model, batch, context):
         from tsad_fast.nn import scan_objective
 
         return scan_objective.loss(model(batch[0]), tuple(self.lambdas), bool(self.trusted))
 
+    def _split(self, X, samples):
+        """Training windows from the rows before the series' last ``validation_size`` (at
+        least one window of them), validation windows from those last rows: no validation row
+        is trained on."""
+        n = X.shape[0]
+        n_val = max(math.ceil(n * self.validation_size), self.window) if self.validation_size else 0
+        cut = n - n_val
+        if cut < self.window + self.stride:
+            raise ValueError(f"X has {n} rows: the last {n_val} validate (validation_size="
+                             f"{self.validation_size}, at least one window) and the {cut} before "
+                             f"them give fewer than 2 training windows of window={self.window} "
+                             f"every stride={self.stride} (lower window or validation_size)")
+        series = self._standardized(X)
+        train = sliding_windows(series[:cut], self.window, self.stride)
+        val = sliding_windows(series[cut:], self.window, self.stride) if n_val else train[:0]
+        return [train], [val]
+
     def _after_training(self, X, samples):
         return self._score(X)
 
     # --- scoring -------------------------------------------------------------------------------
     def _score(self, X: np.ndarray) -> np.ndarray:
-        """Scores (n,): consecutive windows, the last padded by repeating the last row, each
-        window's scores trimmed back to the series."""
+        """Scores (n,): consecutive windows, the rows after the last of them scored in the
+        last full window ``X[n - window:n]`` (a series shorter than one window: padded by
+        repeating its last row)."""
         import torch
 
         from tsad_fast.nn import scan_objective
 
-        windows, n = tumbling_windows(self._standardized(X).numpy(), self.window)
+        windows, n = tumbling_windows(self._standardized(X).numpy(), self.window, tail="last")
 
         def score(batch):
             return scan_objective.anomaly_score(self.model_(batch), self.window, self.gamma)
 
         scores = self._infer(score, torch.from_numpy(windows))
-        return untumble(scores.double().numpy(), n)
+        return untumble(scores.double().numpy(), n, tail="last")

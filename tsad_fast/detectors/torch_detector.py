@@ -3,7 +3,7 @@ preparation, the network, its loss and its scores are the model's; everything el
 written once.
 
 ``fit(X, y=None)``: validate; prepare the training samples (``_prepare``: tensors with one row
-per sample, in time order); the last ``validation_size`` of them validate; build the network
+per sample, in time order); the last ``validation_size`` of them validate (``_split``); build the network
 from the fitted data's shape (``_build_model``) and train it under a forked, seeded torch RNG
 (seeded weights and training-time sampling; the global RNG is untouched): Adam for up to
 ``epochs`` epochs in seeded shuffled batches (``_train_pass``), with a tqdm bar (``verbose=0``
@@ -123,25 +123,33 @@ class TorchDetector(BaseDetector):
         self.device_ = resolve_device(self.device)
         with self._thread_budget():
             samples = self._prepare(X, y)
-            n = len(samples[0])
-            n_val = int(n * self.validation_size)
-            if n - n_val < 2:
-                raise ValueError(f"X has {X.shape[0]} rows, which give {n} training samples; "
-                                 f"with validation_size={self.validation_size} fewer than 2 "
-                                 "remain to train on")
+            train, val = self._split(X, samples)
             # every GPU's generator too: manual_seed seeds them all (lazily, even for a CPU fit)
             devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
             with torch.random.fork_rng(devices=devices):
                 torch.manual_seed(self.seed)  # the weights and any sampling in training
                 model = self._build_model().to(self.device_)
-                self.history_ = self._train(model, samples, n - n_val, n_val)
+                self.history_ = self._train(model, train, val)
             self.model_ = model.eval()
             scores = self._after_training(X, samples)
         self.decision_scores_ = scores
         self._set_threshold(scores)
         return self
 
-    def _train(self, model, samples, n_train: int, n_val: int) -> List[Dict[str, Any]]:
+    def _split(self, X: np.ndarray, samples: Sequence[Any]) -> Tuple[List[Any], List[Any]]:
+        """(training samples, validation samples) of ``_prepare``'s samples: the last
+        ``validation_size`` of them validate."""
+        n = len(samples[0])
+        n_val = int(n * self.validation_size)
+        if n - n_val < 2:
+            raise ValueError(f"X has {X.shape[0]} rows, which give {n} training samples; "
+                             f"with validation_size={self.validation_size} fewer than 2 "
+                             "remain to train on")
+        return [t[:n - n_val] for t in samples], [t[n - n_val:] for t in samples]
+
+    def _train(self, model, train: Sequence[Any], val: Sequence[Any]) -> List[Dict[str, Any]]:
+        """Train ``model`` on the samples ``train``, early-stopped on ``val`` (tensors sharing
+        their first dimension; ``val`` may hold none); returns the history."""
         import torch
         from tqdm.auto import tqdm
 
@@ -149,8 +157,7 @@ class TorchDetector(BaseDetector):
         # GBOC's 2-layer LSTM (8.7 vs 10.6 ms at batch 32, one AVX-512 core)
         optimizer = torch.optim.Adam(model.parameters(), lr=self.lr, foreach=True)
         order = torch.Generator().manual_seed(self.seed)
-        train = [t[:n_train] for t in samples]
-        val = [t[n_train:n_train + n_val] for t in samples]
+        n_val = len(val[0])
         best, best_state, stale, history = math.inf, None, 0, []
         bar = tqdm(range(self.epochs), desc=type(self).__name__, unit="epoch",
                    disable=self.verbose == 0)

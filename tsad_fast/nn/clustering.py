@@ -60,8 +60,10 @@ def masked_cross_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
 
 
 class ClusteringBranch(nn.Module):
-    """One clustering view: representations (B, N, D) -> memberships U (B, N, K), mask M and,
-    with ``update_centers``, the centers updated by masked cross-attention (B, K, d_r)."""
+    """One clustering view: its projection H (B, N, d_r) -> memberships U (B, N, K), mask M
+    and, with ``attend``, the centers updated by masked cross-attention (B, K, d_r). The
+    projection ``H = project(view)`` (Linear(D -> d_r)) is applied by the caller: SCAN's scale
+    block projects the three views at once from the factored embedding."""
 
     def __init__(self, n_features: int, d_r: int, n_clusters: int, attend: bool):
         super().__init__()
@@ -77,16 +79,15 @@ class ClusteringBranch(nn.Module):
         cos = nn.functional.normalize(h, dim=-1) @ nn.functional.normalize(self.centers, dim=-1).T
         return torch.softmax(cos / TEMPERATURE, dim=-1)
 
-    def forward(self, e: torch.Tensor):
-        """(H (B, N, d_r), U (B, N, K), M (B, N, K), updated centers (B, K, d_r) or None)."""
-        h = self.project(e)
+    def forward(self, h: torch.Tensor):
+        """(U (B, N, K), M (B, N, K), updated centers (B, K, d_r) or None)."""
         u = self.memberships(h)
         mask = gumbel_bernoulli_mask(u) if self.training else argmax_mask(u)
         updated = None
         if self.attend:
             updated = masked_cross_attention(self.query(self.centers), self.key(h),
                                              self.value(h), mask)
-        return h, u, mask, updated
+        return u, mask, updated
 
 
 class SoftKMeans(nn.Module):
@@ -112,15 +113,21 @@ class SoftKMeans(nn.Module):
             self.started.fill_(True)
         centroids = self.centroids
         for _ in range(self.iterations):
-            y = torch.softmax(-torch.cdist(points, centroids).pow(2), dim=-1)
+            y = assignments(points, centroids)
             updated = (y.T @ points) / y.sum(dim=0).clamp_min(1e-12)[:, None]
             moved = (updated - centroids).pow(2).sum()
             centroids = updated
             if moved <= self.tol:
                 break
         self.centroids.copy_(centroids)
-        y = torch.softmax(-torch.cdist(points, centroids).pow(2), dim=-1)
-        return y.reshape(*h.shape[:-1], k)
+        return assignments(points, centroids).reshape(*h.shape[:-1], k)
+
+
+def assignments(points: torch.Tensor, centroids: torch.Tensor) -> torch.Tensor:
+    """``softmax(-||p - c||^2)`` over the centroids (m, K) for points (m, d_r): the row
+    constant ``||p||^2`` cancels in the softmax, leaving ``softmax(2 p c' - ||c||^2)``."""
+    return torch.softmax(torch.addmm(centroids.pow(2).sum(1).neg(), points, centroids.T,
+                                     alpha=2.0), dim=-1)
 
 
 def clustering_loss(y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

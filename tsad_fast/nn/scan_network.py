@@ -11,6 +11,13 @@ Switches for the ablation of the paper's Table 2: ``clustering=False`` reconstru
 embedding alone (no branches, no fusion); ``fusion=False`` keeps the clustering (losses and
 confidence score) but reconstructs from the embedding; ``trusted`` is the detector's (it only
 drops a loss term).
+
+The forward is exact but not term by term: the embedding stays factored (affine in the
+patches; :class:`~tsad_fast.nn.patch_embedding.FactoredEmbedding`), the three branches'
+projections come from it at once, the views are centered after projection
+(:mod:`tsad_fast.nn.neighborhood`), and ``compiled=True`` compiles the representation gate
+(:mod:`tsad_fast.nn.compiled`). :mod:`tsad_fast.nn.scan_reference` is the term-by-term form
+on the same parameters.
 """
 from __future__ import annotations
 
@@ -45,7 +52,8 @@ class ScaleOutput:
 
 class ScaleBlock(nn.Module):
     def __init__(self, length: int, patch: int, n_channels: int, d: int, d_r: int,
-                 n_clusters: int, coarse: bool, clustering: bool, fusion: bool):
+                 n_clusters: int, coarse: bool, clustering: bool, fusion: bool,
+                 compiled: bool = False):
         super().__init__()
         n_patches, features = length // patch, d * n_channels
         self.patch, self.clustering, self.fusion = patch, clustering, fusion and clustering
@@ -59,20 +67,22 @@ class ScaleBlock(nn.Module):
             self.kmeans = nn.ModuleDict({b: SoftKMeans(n_clusters, d_r) for b in BRANCHES})
         if self.fusion:
             self.scale_gate = None if coarse else ScaleGate(d_r)
-            self.representation_gate = RepresentationGate(d, n_channels, d_r)
+            self.representation_gate = RepresentationGate(d, n_channels, d_r, compiled)
         self.head = nn.Linear(d, patch)
 
     def forward(self, x: torch.Tensor, coarser: Optional[torch.Tensor]):
         """(ScaleOutput, fused cluster representation F (B, N, d_r) or None)."""
         normalized, stats = self.revin.normalize(x)
-        e = self.embed(normalized)                                   # (B, N, C, d)
+        e = self.embed.factored(normalized)                          # E (B, N, C, d) factored
         u, mask, y, fused = {}, {}, {}, None
         if self.clustering:
-            flat = e.reshape(*e.shape[:2], -1)
-            views = dict(zip(BRANCHES, (flat, *self.views(flat))))
+            weights = torch.cat([self.branches[b].project.weight for b in BRANCHES])
+            p = dict(zip(BRANCHES, e.linear(weights).split(weights.shape[0] // 3, dim=-1)))
+            p["sim"], p["tim"] = self.views(e, p["sim"], p["tim"])
             updated = None
             for name in BRANCHES:
-                h, u[name], mask[name], centers = self.branches[name](views[name])
+                h = p[name] + self.branches[name].project.bias       # (B, N, d_r)
+                u[name], mask[name], centers = self.branches[name](h)
                 if self.training:
                     y[name] = self.kmeans[name](h)
                 if centers is not None:
@@ -80,10 +90,14 @@ class ScaleBlock(nn.Module):
             if self.fusion:
                 g = u["ori"] @ updated                               # (B, N, d_r)
                 fused = g if self.scale_gate is None else self.scale_gate(g, coarser)
-                e = self.representation_gate(e, fused)
-        patches = self.head(e)                                       # (B, N, C, patch)
+        z = self.representation_gate(e, fused) if self.fusion else e.dense()
+        return self.output(x, z, stats, u, mask, y), fused
+
+    def output(self, x, z, stats, u, mask, y) -> ScaleOutput:
+        """The head on Z (B, N, C, d) back to the series, RevIN-denormalised."""
+        patches = self.head(z)                                       # (B, N, C, patch)
         out = patches.permute(0, 1, 3, 2).reshape(x.shape[0], -1, x.shape[2])
-        return ScaleOutput(x, self.revin.denormalize(out, stats), u, mask, y), fused
+        return ScaleOutput(x, self.revin.denormalize(out, stats), u, mask, y)
 
 
 class SCANNetwork(nn.Module):
@@ -91,20 +105,29 @@ class SCANNetwork(nn.Module):
 
     def __init__(self, n_channels: int, window: int, kernels: Sequence[int] = (25, 5, 1),
                  patch: int = 5, d: int = 256, d_r: int = 64, n_clusters: int = 10,
-                 clustering: bool = True, fusion: bool = True):
+                 clustering: bool = True, fusion: bool = True, compiled: bool = False):
         super().__init__()
         self.kernels = tuple(kernels)
         lengths = [-(-window // k) for k in self.kernels]
         self.lengths = [-(-n // patch) * patch for n in lengths]  # padded to whole patches
         self.blocks = nn.ModuleList(
-            ScaleBlock(length, patch, n_channels, d, d_r, n_clusters, i == 0, clustering, fusion)
+            ScaleBlock(length, patch, n_channels, d, d_r, n_clusters, i == 0, clustering, fusion,
+                       compiled)
             for i, length in enumerate(self.lengths))
+
+    def scale_inputs(self, x: torch.Tensor) -> List[torch.Tensor]:
+        """x (B, T, C) pooled to every scale, each padded to whole patches by repeating its
+        last step."""
+        inputs = []
+        for xi, length in zip(scales(x, self.kernels), self.lengths):
+            if xi.shape[1] < length:
+                xi = torch.cat([xi, xi[:, -1:].expand(-1, length - xi.shape[1], -1)], dim=1)
+            inputs.append(xi)
+        return inputs
 
     def forward(self, x: torch.Tensor) -> List[ScaleOutput]:
         outputs, fused = [], None
-        for block, xi, length in zip(self.blocks, scales(x, self.kernels), self.lengths):
-            if xi.shape[1] < length:  # whole patches: repeat the last step
-                xi = torch.cat([xi, xi[:, -1:].expand(-1, length - xi.shape[1], -1)], dim=1)
+        for block, xi in zip(self.blocks, self.scale_inputs(x)):
             out, fused = block(xi, fused)
             outputs.append(out)
         return outputs
