@@ -23,20 +23,12 @@ from torch.utils.flop_counter import FlopCounterMode
 from tsad_fast.nn import scan_objective, scan_reference
 from tsad_fast.nn.scan_network import SCANNetwork
 
+from peak import matmul_peak  # benchmarks/peak.py (scripts run as python benchmarks/...)
+
 BLOCKS = {"revin+embedding": ("embed",), "neighborhood views": ("views",),
           "clustering branches": ("branches",), "soft k-means": ("kmeans",),
           "fusion gates": ("scale_gate", "representation_gate"), "heads": ("head",)}
 LAMBDAS = (0.1, 0.1, 0.1)
-
-
-def matmul_peak() -> float:
-    """FLOP/s of a 1024^3 float32 matrix product at torch's current thread count."""
-    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
-    torch.mm(a, b)
-    start = time.perf_counter()
-    for _ in range(20):
-        torch.mm(a, b)
-    return 20 * 2 * 1024 ** 3 / (time.perf_counter() - start)
 
 
 class Step:
@@ -112,11 +104,10 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     net = SCANNetwork(args.channels, args.window, d=args.d)
     x = torch.randn(args.batch, args.window, args.channels)
-    peak = matmul_peak()
+    peak = matmul_peak(args.threads)
     steps = {"term by term (anchor)": Step(net, scan_reference.network, x),
              "factored (SCANNetwork)": Step(net, lambda model, batch: model(batch), x)}
     print(f"one training step, batch {args.batch} x {args.window} x {args.channels}, "

@@ -1,9 +1,12 @@
-"""Issue 23's tables from the Parquets of ``benchmarks/gboc_grid.sh`` (benchmarks/results/gboc):
-for every configuration, the mean VUS-PR / VUS-ROC over the SMD decision half (machines 1-6,
-2-1, 2-7, 3-3), the confirmation half (1-7, 2-2, 2-8, 3-4) and all 8, the UCR mean and the mean
-fit seconds; then the per-machine VUS-PR of chosen configurations beside the baselines.
+"""The tables of a detector's grid from its Parquets (``benchmarks/gboc_grid.sh`` ->
+benchmarks/results/gboc, ``benchmarks/scan_grid.sh`` -> benchmarks/results/scan): for every
+configuration, the mean VUS-PR / VUS-ROC over the SMD decision half (machines 1-6, 2-1, 2-7,
+3-3), the confirmation half (1-7, 2-2, 2-8, 3-4) and all 8, the UCR mean and the mean fit
+seconds; then the per-machine VUS-PR of chosen configurations beside the classical baselines
+(``baselines.parquet`` of the GBOC grid: the same series, protocol and seed).
 
-    python benchmarks/gboc_report.py [--configs authors combined ...] [--machines authors ...]
+    python benchmarks/grid_report.py [--grid gboc] [--configs authors combined ...] \
+        [--machines authors ...]
 """
 from __future__ import annotations
 
@@ -12,16 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
-RESULTS = Path(__file__).resolve().parent / "results" / "gboc"
+RESULTS = Path(__file__).resolve().parent / "results"
 DEV = ("machine-1-6", "machine-2-1", "machine-2-7", "machine-3-3")
 CONFIRM = ("machine-1-7", "machine-2-2", "machine-2-8", "machine-3-4")
 
 
-def rows(name: str) -> pd.DataFrame:
-    """The 'ok' rows of a configuration (SMD and UCR), labelled by configuration, or by
-    detector for the baselines."""
+def rows(grid: str, name: str) -> pd.DataFrame:
+    """The 'ok' rows of a configuration of ``grid`` (SMD and UCR), labelled by configuration,
+    or by detector for the baselines (always the GBOC grid's)."""
+    folder = RESULTS / ("gboc" if name == "baselines" else grid)
     parts = []
-    for path in (RESULTS / f"{name}.parquet", RESULTS / f"{name}-ucr.parquet"):
+    for path in (folder / f"{name}.parquet", folder / f"{name}-ucr.parquet"):
         if not path.exists():
             continue
         part = pd.read_parquet(path)
@@ -67,14 +71,17 @@ def markdown(frame: pd.DataFrame) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--grid", default="gboc", help="gboc or scan")
     parser.add_argument("--configs", nargs="*")
     parser.add_argument("--machines", nargs="*", default=["authors", "combined"])
     args = parser.parse_args()
     names = args.configs or sorted({p.name.split(".")[0].removesuffix("-ucr")
-                                    for p in RESULTS.glob("*.parquet")})
-    frame = pd.concat([rows(n) for n in names], ignore_index=True)
+                                    for p in (RESULTS / args.grid).glob("*.parquet")
+                                    if not p.name.startswith("epochs")})
+    frame = pd.concat([rows(args.grid, n) for n in names], ignore_index=True)
     print(markdown(summary(frame)))
-    per = pd.concat([rows(n) for n in ["baselines", *args.machines]], ignore_index=True)
+    per = pd.concat([rows(args.grid, n) for n in ["baselines", *args.machines]],
+                    ignore_index=True)
     print()
     print(markdown(per.pivot_table(index="series", columns="config", values="VUS-PR")))
 
