@@ -1,7 +1,7 @@
 """Scale: wall time and peak memory of the metrics, SPOT and the detectors' scoring on long
 series, each case in a fresh process (tests/reliability/scale_child.py). The peak is the
 process's peak resident set during the call, reset after the inputs are built (and, for a
-detector, after its fit on 3,000 x 38 rows); growth = peak - resident set before the call.
+detector, after its fit on 6,000 x 38 rows); growth = peak - resident set before the call.
 
     python benchmarks/scale.py                       # the default plan below (~25 min)
     python benchmarks/scale.py vus_areas=10000000 moon=20000 moon=50000

@@ -33,8 +33,8 @@ def labelled(n, rng):
 def detector_case(name, n, rng):
     from tsad_fast.bench.detectors import as_spec, build
 
-    train = rng.normal(size=(3000, 38))
-    y = np.zeros(3000)
+    train = rng.normal(size=(6000, 38))  # SCAN: a validation window of 2,500 and 2 to train on
+    y = np.zeros(6000)
     train[2000:2050] += 4.0
     y[2000:2050] = 1
     test = rng.normal(size=(n, 38))

@@ -17,7 +17,8 @@ points alike. Inference runs in batches of ``_eval_batch`` samples without gradi
 Subclasses implement ``_prepare``, ``_build_model``, ``_loss``, ``_after_training``,
 ``_score``, ``_state`` / ``_restore`` (their own fitted arrays; the network's ``state_dict``,
 the training scores, the thresholder and the history are saved here), and ``_check_params``
-for their own parameters.
+for their own parameters; they may override ``_split`` (which samples validate; SCAN takes its
+validation windows from rows no training window covers) and ``_train`` (GBOC's outer epochs).
 """
 from __future__ import annotations
 
