@@ -6,7 +6,8 @@ FLOPs of each step (torch's FlopCounterMode: matrix products, forward and backwa
 fraction of the machine's float32 matmul peak they reach, forward time per block of the
 factored step (forward hooks) and the operators torch's profiler ranks first.
 
-    python benchmarks/profile_scan.py [--d 64] [--batch 8] [--channels 38] [--threads 2]
+    python benchmarks/profile_scan.py [--d 64] [--clusters 40] [--batch 32] [--channels 38]
+        [--threads 2]
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from tsad_fast.nn import scan_objective, scan_reference
+from tsad_fast.nn.fusion import RepresentationGate
 from tsad_fast.nn.scan_network import SCANNetwork
 
 from peak import matmul_peak  # benchmarks/peak.py (scripts run as python benchmarks/...)
@@ -98,20 +100,26 @@ def block_times(step: Step):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--d", type=int, default=64)
-    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--clusters", type=int, default=40)
+    parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--channels", type=int, default=38)
     parser.add_argument("--window", type=int, default=2500)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     torch.manual_seed(0)
-    net = SCANNetwork(args.channels, args.window, d=args.d)
+    net = SCANNetwork(args.channels, args.window, d=args.d, n_clusters=args.clusters)
     x = torch.randn(args.batch, args.window, args.channels)
     peak = matmul_peak(args.threads)
     steps = {"term by term (anchor)": Step(net, scan_reference.network, x),
-             "factored (SCANNetwork)": Step(net, lambda model, batch: model(batch), x)}
+             "factored (SCANNetwork)": Step(net, lambda model, batch: model(batch), x),
+             "factored, compiled gate": Step(net, lambda model, batch: model(batch), x)}
+    for module in steps["factored, compiled gate"].net.modules():
+        if isinstance(module, RepresentationGate):
+            module.compiled = True
     print(f"one training step, batch {args.batch} x {args.window} x {args.channels}, "
-          f"d = {args.d}, {args.threads} threads; float32 matmul peak {peak / 1e9:.0f} GFLOP/s")
+          f"d = {args.d}, K = {args.clusters}, {args.threads} threads; "
+          f"float32 matmul peak {peak / 1e9:.0f} GFLOP/s")
     rates = {}
     for name, step in steps.items():
         loss = step.loss().item()
@@ -121,8 +129,9 @@ def main(argv=None) -> int:
         print(f"  {name:<24} {seconds:6.2f} s  {rates[name]:6.1f} windows/s  loss {loss:.6f}  "
               f"{flops / 1e9:6.1f} GFLOP ({flops / seconds / 1e9:.0f} GFLOP/s, "
               f"{flops / seconds / peak:.0%} of peak)")
-    anchor, factored = rates.values()
-    print(f"  training windows per second: {factored / anchor:.2f}x the anchor")
+    anchor, *factored = rates.values()
+    print("  training windows per second: "
+          + ", ".join(f"{rate / anchor:.2f}x" for rate in factored) + " the anchor")
     forward, spent = block_times(steps["factored (SCANNetwork)"])
     print(f"factored forward {forward:.3f} s:")
     for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 24's SCAN grid: every configuration as one Parquet under benchmarks/results/scan/, run
+# SCAN's grid: every configuration as one Parquet under benchmarks/results/scan/, run
 # by `tsad-fast bench` on the 8 SMD machines and the 4 UCR series of ../shared/data (seed 2024,
 # protocol train-test: fit on the training part, score the test part). Re-running resumes.
 # Usage: bash benchmarks/scan_grid.sh [CONFIG...]   (default: all, in the order below)
@@ -14,14 +14,12 @@ SMD=("$DATA"/smd/machine-*.npz)
 UCR=("$DATA"/ucr/*.txt)
 declare -A CONFIGS=(
   [default]=""                                   # SCAN's defaults as they are now
-  [k20]="--set scan.n_clusters=20"
-  [k40]="--set scan.n_clusters=40"
   [noclu]="--set scan.clustering=false"          # the paper's Table 2 rows
   [notrust]="--set scan.trusted=false"
   [nofuse]="--set scan.fusion=false"
   [1scale]="--set scan.kernels=[1]"
 )
-ORDER=(default noclu notrust nofuse 1scale k20 k40)
+ORDER=(default noclu notrust nofuse 1scale)
 for name in "${@:-${ORDER[@]}}"; do
   read -r -a args <<< "${CONFIGS[$name]}"
   echo "== $name $(date -u +%H:%M:%S)"

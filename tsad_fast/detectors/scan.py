@@ -34,10 +34,12 @@ class SCAN(WindowDetector):
     d, d_r : embedding width per channel and clustering dimension (SPEC: 256 and 64; d = 64
         here: the step's cost grows about linearly in d, and SCAN's fit budget on a CPU goes
         to optimizer steps)
-    n_clusters : K clusters per branch and scale (the paper: 10 to 50 by dataset)
+    n_clusters : K clusters per branch and scale (40; the paper: 10 to 50 by dataset, more
+        generally better, 40 best on PSM and SWaT)
     lambdas : weights (l1, l2, l3) of the clustering, trusted-supervision and consistency
         losses (0.1 each)
-    gamma : weight of the cluster confidence in the score (0.5); 0 scores by reconstruction;
+    gamma : weight of the cluster confidence in the score, eq. 22 (0.25; the paper leaves it
+        open); 0 scores by reconstruction alone;
         read at scoring time, so a fitted model can be re-scored with another gamma
     clustering, trusted, fusion : the ablation switches of the paper's Table 2 (clustering off:
         reconstruction alone; trusted off: no trusted-supervision loss; fusion off: the
@@ -60,8 +62,8 @@ class SCAN(WindowDetector):
     _loss_parts = ("reconstruction", "clustering", "trusted", "consistency")
 
     def __init__(self, window: int = 2500, stride: int = 100, kernels=(25, 5, 1), patch: int = 5,
-                 d: int = 64, d_r: int = 64, n_clusters: int = 10, lambdas=(0.1, 0.1, 0.1),
-                 gamma: float = 0.5, clustering: bool = True, trusted: bool = True,
+                 d: int = 64, d_r: int = 64, n_clusters: int = 40, lambdas=(0.1, 0.1, 0.1),
+                 gamma: float = 0.25, clustering: bool = True, trusted: bool = True,
                  fusion: bool = True, compiled: bool = True, lr: float = 1e-3,
                  batch_size: int = 32, epochs: int = 5, patience: int = 3,
                  validation_size: float = 0.2,
