@@ -25,7 +25,8 @@ for name in "${@:-${ORDER[@]}}"; do
   echo "== $name $(date -u +%H:%M:%S)"
   tsad-fast bench "${SMD[@]}" --detectors scan --out "$OUT/$name.parquet" --workers 1 \
     --threads 2 --resume --quiet --no-plot "${args[@]}"
-  # UCR: training parts of 1,200-3,000 points, so windows of 500
+  # UCR: training parts of 1,200-3,000 points, so windows of 500 every 50 steps
   tsad-fast bench "${UCR[@]}" --detectors scan --out "$OUT/$name-ucr.parquet" --workers 1 \
-    --threads 2 --resume --quiet --no-plot --set scan.window=500 "${args[@]}"
+    --threads 2 --resume --quiet --no-plot --set scan.window=500 --set scan.stride=50 \
+    "${args[@]}"
 done
