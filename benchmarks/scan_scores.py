@@ -1,0 +1,110 @@
+"""SCAN's score, read other ways from one fitted network (issue 24): each series fitted once at
+the given parameters (seed 2024), its test part run through the network in the windows SCAN
+scores, and the per-scale squared errors (B, T, C) and cluster confidences combined by each
+rule below, then evaluated with TSB-AD's VUS-PR / VUS-ROC (slidingWindow of the test part's
+first channel, as ``tsad-fast bench``). It reads test labels, so use it on the machines that
+decide settings (SMD 1-6, 2-1, 2-7, 3-3) and confirm a chosen rule with ``tsad-fast bench``.
+
+Rules (eqs. 20-22 are ``paper``): ``paper`` the errors multiplied across scales, averaged over
+channels, times the confidence to gamma; ``geomean`` the geometric mean across scales
+(product to the 1/3); ``sum`` summed across scales; ``finest`` the finest scale alone;
+``maxchannel`` the paper's product, the largest channel instead of the mean; ``rec`` the
+paper's reconstruction term alone (gamma 0).
+
+    python benchmarks/scan_scores.py ../shared/data/smd/machine-1-6.npz ... \
+        [--set PARAM=VALUE ...] --out benchmarks/results/scan/scores.parquet [--resume]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import tsad_fast  # noqa: F401  (before torch: the OpenMP wait policy)
+import torch
+
+from tsad_fast import SCAN
+from tsad_fast.bench.inputs import expand, load
+from tsad_fast.cli import setting_value
+from tsad_fast.metrics import find_length_rank, get_metrics
+from tsad_fast.nn.scan_objective import _to_length
+from tsad_fast.windows import tumbling_windows, untumble
+
+EPS = 1e-12
+
+
+def rules(outputs, length: int, gamma: float) -> dict:
+    """{rule: (B, length) scores} of one batch of network outputs."""
+    finest = outputs[-1].target.shape[1]
+    errors = [_to_length((o.target - o.reconstruction).pow(2), finest)[:, :length]
+              for o in outputs]
+    confidence = torch.ones_like(errors[0][..., 0])
+    for o in outputs:
+        if o.u:
+            c = _to_length(1.0 - o.u["ori"].amax(dim=-1, keepdim=True), finest)
+            confidence = confidence * c[:, :length, 0]
+    product = torch.stack(errors).prod(dim=0)
+
+    def with_clu(rec):
+        return (rec + EPS).pow(1.0 - gamma) * (confidence + EPS).pow(gamma)
+
+    return {"paper": with_clu(product.mean(-1)),
+            "geomean": with_clu(product.pow(1.0 / len(errors)).mean(-1)),
+            "sum": with_clu(torch.stack(errors).sum(0).mean(-1)),
+            "finest": with_clu(errors[-1].mean(-1)),
+            "maxchannel": with_clu(product.amax(-1)),
+            "rec": product.mean(-1)}
+
+
+def scored(model: SCAN, X) -> dict:
+    """{rule: (n,) scores} of ``X`` in SCAN's scoring windows."""
+    windows, n = tumbling_windows(model._standardized(X).numpy(), model.window, tail="last")
+    parts: dict = {}
+    model.model_.eval()
+    with torch.no_grad():
+        for start in range(0, len(windows), 4):
+            batch = torch.from_numpy(windows[start:start + 4]).contiguous()
+            for rule, value in rules(model.model_(batch), model.window, model.gamma).items():
+                parts.setdefault(rule, []).append(value)
+    return {rule: untumble(torch.cat(v).double().numpy(), n, tail="last")
+            for rule, v in parts.items()}
+
+
+def main() -> None:
+    import pandas as pd
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", nargs="+")
+    parser.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--resume", action="store_true")
+    args = parser.parse_args()
+    params = {"verbose": 0, "seed": 2024, "n_threads": 2}
+    for setting in args.set:
+        key, _, value = setting.partition("=")
+        params[key] = setting_value(value)
+    out = Path(args.out)
+    rows = pd.read_parquet(out).to_dict("records") if args.resume and out.exists() else []
+    done = {row["series"] for row in rows}
+    command = shlex.join([sys.executable, *sys.argv])
+    for ref in expand(args.data):
+        if ref.name in done:
+            continue
+        split = load(ref, "train-test")
+        model = SCAN(**params).fit(split.fit)
+        sliding = min(find_length_rank(split.test[:, 0], rank=1), split.labels.size)
+        for rule, scores in scored(model, split.test).items():
+            metrics = get_metrics(scores, split.labels, slidingWindow=sliding)
+            rows.append({"series": ref.name, "rule": rule, "params": json.dumps(params),
+                         "command": command, "VUS-PR": metrics["VUS-PR"],
+                         "VUS-ROC": metrics["VUS-ROC"]})
+            print(f"{ref.name} {rule:<10} VUS-PR {metrics['VUS-PR']:.4f} "
+                  f"VUS-ROC {metrics['VUS-ROC']:.4f}", flush=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame(rows).to_parquet(out, index=False)
+
+
+if __name__ == "__main__":
+    main()
