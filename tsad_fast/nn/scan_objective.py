@@ -56,7 +56,7 @@ def _to_length(values: torch.Tensor, length: int) -> torch.Tensor:
                                      align_corners=False).transpose(1, 2)
 
 
-def anomaly_score(outputs: Sequence[ScaleOutput], length: int, gamma: float = 0.5,
+def anomaly_score(outputs: Sequence[ScaleOutput], length: int, gamma: float = 0.25,
                   eps: float = 1e-12) -> torch.Tensor:
     """Scores (B, length) of the windows; ``length`` is the window's T (the finest scale's
     reconstruction may be longer by its patch padding). Without clustering (no memberships)
