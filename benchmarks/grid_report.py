@@ -1,5 +1,6 @@
 """The tables of a detector's grid from its Parquets (``benchmarks/gboc_grid.sh`` ->
-benchmarks/results/gboc, ``benchmarks/scan_grid.sh`` -> benchmarks/results/scan): for every
+benchmarks/results/gboc, ``benchmarks/detector_grid.sh scan|msutnet`` ->
+benchmarks/results/scan|msutnet): for every
 configuration, the mean VUS-PR / VUS-ROC over the SMD decision half (machines 1-6, 2-1, 2-7,
 3-3), the confirmation half (1-7, 2-2, 2-8, 3-4) and all 8, the UCR mean and the mean fit
 seconds; then the per-machine VUS-PR of chosen configurations beside the classical baselines

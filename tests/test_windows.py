@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tsad_fast.windows import (count_windows, sliding_windows, tumbling_windows, untumble,
+from tsad_fast.windows import (count_windows, overlapping_windows, sliding_windows,
+                               tumbling_windows, unoverlap, untumble,
                                window_scores_to_points)
 
 
@@ -96,3 +97,30 @@ def test_window_scores_mean_over_covering_windows(n_windows, window, stride, ext
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@given(n=st.integers(1, 60), window=st.integers(1, 20), stride=st.integers(1, 20))
+def test_overlapping_windows_cover_every_row_and_average_back(n, window, stride):
+    stride = min(stride, window)
+    X = np.arange(n * 2, dtype=float).reshape(n, 2)
+    windows, starts, m = overlapping_windows(X, window, stride)
+    assert m == n and windows.shape == (len(starts), window, 2)
+    if n >= window:
+        assert starts[-1] == n - window and (np.diff(starts) <= stride).all()
+        np.testing.assert_array_equal(windows, np.stack([X[s:s + window] for s in starts]))
+    # a per-row output equal to the row itself averages back to the series
+    np.testing.assert_array_equal(unoverlap(windows, starts, n), X)
+    # averaged, not summed: a row held by two windows gets the mean of their outputs
+    outputs = np.stack([np.full((window, 2), float(i)) for i in range(len(starts))])
+    back = unoverlap(outputs, starts, n)
+    held = [[i for i, s in enumerate(starts) if s <= row < s + window] for row in range(n)]
+    np.testing.assert_allclose(back[:, 0], [np.mean(h) for h in held])
+
+
+def test_overlapping_windows_bad_input():
+    with pytest.raises(ValueError, match="empty"):
+        overlapping_windows(np.zeros((0, 2)), 3, 1)
+    with pytest.raises(ValueError, match="stride"):
+        overlapping_windows(np.zeros((5, 2)), 3, 0)
+    with pytest.raises(ValueError, match="stride=4 exceeds window=3"):
+        overlapping_windows(np.zeros((5, 2)), 3, 4)

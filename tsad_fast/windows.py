@@ -7,6 +7,9 @@ scores, written once.
   series, the tail either padded by repeating the last row or covered by the last full window
   ``X[n - window:n]``, and per-row outputs mapped back to the series (SCAN scores a series in
   windows of 2,500 this way);
+* :func:`overlapping_windows` / :func:`unoverlap` — windows every ``stride`` rows (the last
+  ending at the series' last row) and per-row outputs averaged over the windows that hold
+  each row, so no row is seen from one side of a window only (MSUT-Net scores this way);
 * :func:`window_scores_to_points` — one score per sliding window to one score per timestamp:
   TSB-AD's padding for stride 1 (SPEC 1.6: ``ceil((w-1)/2)`` copies of the first window score
   in front and ``floor((w-1)/2)`` of the last behind), or the mean over the windows that cover
@@ -87,6 +90,41 @@ def untumble(values: np.ndarray, n: int, tail: str = "pad") -> np.ndarray:
         return np.concatenate([flat[:(values.shape[0] - 1) * window],
                                values[-1][window - n % window:]])
     return flat[:n]
+
+
+def overlapping_windows(X: np.ndarray, window: int,
+                        stride: int) -> Tuple[np.ndarray, np.ndarray, int]:
+    """(windows (m, window, c), starts (m,), n): windows of X (n, c) starting every
+    ``stride`` rows (1 <= stride <= window, so no row falls between two windows), plus the last full window ``X[n - window:n]`` when the stride does not
+    end there, so every row is covered; a series shorter than one window is padded by
+    repeating its last row (one window)."""
+    window = check_int(window, "window", 1)
+    stride = check_int(stride, "stride", 1)
+    if stride > window:
+        raise ValueError(f"stride={stride} exceeds window={window}: rows between windows would "
+                         f"not be covered")
+    n = X.shape[0]
+    if n == 0:
+        raise ValueError("X is empty")
+    if n < window:
+        padded = np.concatenate([X, np.repeat(X[-1:], window - n, axis=0)])
+        return padded[None], np.zeros(1, dtype=np.int64), n
+    starts = np.arange(0, n - window + 1, stride)
+    if starts[-1] != n - window:
+        starts = np.append(starts, n - window)
+    return np.stack([X[start:start + window] for start in starts]), starts, n
+
+
+def unoverlap(values: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Per-row outputs (m, window, ...) of :func:`overlapping_windows` back to the series
+    (n, ...): each row's outputs averaged over the windows that hold it."""
+    window = values.shape[1]
+    total = np.zeros((max(n, window), *values.shape[2:]))
+    count = np.zeros(max(n, window))
+    for start, value in zip(starts, values):
+        total[start:start + window] += value
+        count[start:start + window] += 1.0
+    return (total[:n].T / count[:n]).T
 
 
 def window_scores_to_points(window_scores, window: int, stride: int = 1,

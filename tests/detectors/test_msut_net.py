@@ -10,13 +10,14 @@ from tsad_fast import MSUTNet  # noqa: E402
 from tsad_fast.cli import main  # noqa: E402
 from tsad_fast.compat.tsb_ad import run_MSUTNet  # noqa: E402
 from tsad_fast.metrics import auc_roc  # noqa: E402
-from tsad_fast.nn.graph import AdaptiveGraph, MixHop, normalized  # noqa: E402
+from tsad_fast.nn.graph import (AdaptiveGraph, MixHop, normalized, propagation,  # noqa: E402
+                                without_self)
 from tsad_fast.nn.group_pooling import SoftGroupPooling  # noqa: E402
 from tsad_fast.nn.msut_network import MSUTNetwork  # noqa: E402
 from tsad_fast.nn.spatial import MultiLevelSpatial  # noqa: E402
 from tsad_fast.nn.temporal import UnifiedTemporal  # noqa: E402
 
-SMALL = dict(window=20, stride=5, channels=8, k=3, d_model=16, heads=2, layers=1, epochs=4,
+SMALL = dict(window=20, stride=5, channels=8, k=3, d_model=16, heads=2, layers=1, epochs=10,
              batch_size=16, lr=3e-3, verbose=0)
 
 
@@ -39,10 +40,11 @@ def test_block_shapes():
     graph = AdaptiveGraph(6, k=3)
     a = graph()
     assert a.shape == (6, 6)
-    assert MixHop(8)(x, a).shape == x.shape
+    hops = propagation(a, 2, 0.05)
+    assert len(hops) == 3 and MixHop(8, 3)(x, hops).shape == x.shape
     pooling = SoftGroupPooling(6, 2)
     s = pooling.assignments()
-    assert s.shape == (6, 2) and pooling.pool(x, s).shape == (2, 20, 2, 8)
+    assert s.shape == (6, 2) and pooling.spread(s, torch.eye(2)).shape == (6, 6)
     spatial, reg = MultiLevelSpatial(6, 8, 2, k=3)(x)
     assert spatial.shape == x.shape and reg.ndim == 0
     assert UnifiedTemporal(6, 8, 16, 2, 1)(x).shape == x.shape
@@ -75,8 +77,51 @@ def test_group_assignments_and_pooling():
     s = pooling.assignments()
     group_values = torch.randn(1, 7, 3, 4)
     x = group_values[:, :, [0, 0, 1, 1, 2, 2]]  # constant within each group
-    torch.testing.assert_close(pooling.unpool(pooling.pool(x, s), s), x)
+    spread = pooling.spread(s, torch.eye(3))
+    torch.testing.assert_close(torch.einsum("vw,btwd->btvd", spread, x), x)
+    # without its own value, a variable still reads its group's value from the other member
+    torch.testing.assert_close(torch.einsum("vw,btwd->btvd", without_self(spread), x), x)
     assert SoftGroupPooling.regularizer(s, torch.zeros(6, 6)).item() > 0
+
+
+def test_mixing_without_self():
+    torch.manual_seed(1)
+    a = AdaptiveGraph(7, k=3)()
+    for q in propagation(a, 3, 0.05):
+        torch.testing.assert_close(q.sum(1), torch.ones(7))  # each hop a weighted mean
+    p = without_self(torch.rand(5, 5))
+    assert (p.diagonal() == 0).all()
+    torch.testing.assert_close(p.sum(1), torch.ones(5))
+    lonely = without_self(torch.eye(3))  # nothing but the node itself to read: zeros
+    assert (lonely == 0).all() and torch.isfinite(lonely).all()
+
+
+@pytest.mark.parametrize("config", [dict(), dict(levels=(1,)), dict(spatial=False),
+                                    dict(n_variables=1)])
+def test_a_value_never_reaches_its_own_reconstruction(config):
+    """Changing one variable at one step leaves that value's reconstruction exactly as it
+    was (the old network's hop-0 term, self-loop and residual let it copy the value), while
+    the reconstruction of other values moves."""
+    torch.manual_seed(2)
+    n = config.pop("n_variables", 5)
+    net = MSUTNetwork(n, 8, 2, 3, 16, 2, 2, **config).eval()
+    x = torch.randn(3, 12, n)
+    changed = x.clone()
+    changed[1, 7, n - 1] += 10.0
+    with torch.no_grad():
+        before, after = net(x)[0], net(changed)[0]
+    assert before[1, 7, n - 1] == after[1, 7, n - 1]
+    assert (after - before).abs().max() > 1e-3  # the change is read by its context
+
+
+def test_the_encoder_temporal_option_lets_a_value_through():
+    torch.manual_seed(2)
+    net = MSUTNetwork(5, 8, 2, 3, 16, 2, 2, temporal="encoder").eval()
+    x = torch.randn(3, 12, 5)
+    changed = x.clone()
+    changed[1, 7, 4] += 10.0
+    with torch.no_grad():
+        assert net(x)[0][1, 7, 4] != net(changed)[0][1, 7, 4]
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +190,12 @@ def test_bad_input(fitted):
         MSUTNet(**{**SMALL, "levels": (2, 3)}).fit(X)
     with pytest.raises(ValueError, match="multiple of heads"):
         MSUTNet(**{**SMALL, "d_model": 15}).fit(X)
+    with pytest.raises(ValueError, match="window"):
+        MSUTNet(**{**SMALL, "window": 1}).fit(X)
+    with pytest.raises(ValueError, match="temporal must be one of"):
+        MSUTNet(**{**SMALL, "temporal": "lstm"}).fit(X)
+    with pytest.raises(ValueError, match="score_stride"):
+        MSUTNet(**{**SMALL, "score_stride": 0}).fit(X)
     assert model.decision_function(X[:7]).shape == (7,)  # shorter than a window: padded
 
 

@@ -8,13 +8,17 @@ training windows every ``stride`` steps) are reconstructed by
 :class:`tsad_fast.nn.msut_network.MSUTNetwork`: a three-level spatial module (an adaptive
 variable graph with mix-hop propagation; soft groups of variables with their own graph,
 pooled and unpooled; a global level), a Transformer over the time steps of all variables at
-once, and a gated fusion of the two. Loss: MSE + ``regularization`` x the group assignments'
-regulariser.
+once, and a gated fusion of the two. No path of the network lets a value reach its own
+reconstruction: the spatial views read the other variables at the same step and the temporal
+module the other steps, so a value is rebuilt from its context (otherwise the network learns
+the identity and reconstructs anomalies as well as normal points). Loss: MSE +
+``regularization`` x the group assignments' regulariser.
 
-Score: the series is cut into consecutive windows (the tail padded and trimmed back), each
-point's squared reconstruction error per channel is normalised robustly by the median and
-interquartile range of that channel's errors on the training series, and averaged over the
-channels. Threshold: any thresholder (default ``ThreeSigma``).
+Score: the series is cut into windows every ``score_stride`` steps (the last ending at the
+last row), each point's squared reconstruction error per channel averaged over the windows
+that hold it, normalised robustly by the median and interquartile range of that channel's
+errors on the training series, and averaged over the channels. Threshold: any thresholder
+(default ``ThreeSigma``).
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ import numpy as np
 from tsad_fast._validation import check_int, check_real
 from tsad_fast.detectors.base import to_numpy
 from tsad_fast.detectors.window_detector import WindowDetector
-from tsad_fast.windows import tumbling_windows, untumble
+from tsad_fast.windows import overlapping_windows, unoverlap
 
 _IQR_FLOOR = 1e-6  # a channel reconstructed equally well everywhere still gets a finite scale
 
@@ -36,15 +40,19 @@ class MSUTNet(WindowDetector):
 
     Parameters
     ----------
-    window, stride : window length and the step between training windows (100, 25: an
-        SMD machine's 23.7k training rows give 947 windows; one epoch at stride 10 took 62 s
-        on two cores, so stride 25 and at most 10 epochs keep a fit near 4 min)
+    window, stride : window length (>= 2) and the step between training windows (100, 25:
+        an SMD machine's 23.7k training rows give 947 windows)
+    score_stride : the step between scoring windows, at most ``window`` (None: ``window // 2``), so
+        a point near a window's edge is also read from the middle of another window
     channels : embedding channels D per variable and step (64)
     k : entries kept per row of the learned graphs (8; at most the number of nodes)
     n_groups : variable groups G (None: ceil(C / 4))
     d_model, heads, layers : the temporal Transformer (128, 4, 2)
     levels : the spatial levels used, a subset of (1, 2, 3) (ablation); spatial : False
         keeps the temporal module alone (ablation)
+    temporal : "context" (each step rebuilt from the other steps) or "encoder" (a Transformer
+        encoder over all steps, each value reaching its own reconstruction through the
+        ``d_model``-wide bottleneck), see :mod:`tsad_fast.nn.temporal`
     regularization : weight of the assignment regulariser in the loss (1e-3)
     lr, batch_size, epochs, patience, validation_size, monitor : training and early stopping
     threshold : a thresholder (default ``"3sigma"``)
@@ -59,15 +67,18 @@ class MSUTNet(WindowDetector):
     _eval_batch = 64
     _loss_parts = ("reconstruction", "assignment")
 
-    def __init__(self, window: int = 100, stride: int = 25, channels: int = 64, k: int = 8,
+    def __init__(self, window: int = 100, stride: int = 25, score_stride: Optional[int] = None,
+                 channels: int = 64, k: int = 8,
                  n_groups: Optional[int] = None, d_model: int = 128, heads: int = 4,
                  layers: int = 2, levels=(1, 2, 3), spatial: bool = True,
+                 temporal: str = "context",
                  regularization: float = 1e-3, lr: float = 1e-3, batch_size: int = 32,
                  epochs: int = 10, patience: int = 3, validation_size: float = 0.2,
                  monitor: str = "reconstruction", threshold="3sigma", device: str = "auto",
                  seed: int = 2024, verbose: int = 1, n_threads="auto"):
         self.window = window
         self.stride = stride
+        self.score_stride = score_stride
         self.channels = channels
         self.k = k
         self.n_groups = n_groups
@@ -76,6 +87,7 @@ class MSUTNet(WindowDetector):
         self.layers = layers
         self.levels = levels
         self.spatial = spatial
+        self.temporal = temporal
         self.regularization = regularization
         self.lr = lr
         self.batch_size = batch_size
@@ -90,8 +102,14 @@ class MSUTNet(WindowDetector):
         self.n_threads = n_threads
 
     def _check_model_params(self) -> None:
-        for name in ("window", "stride", "channels", "k", "d_model", "heads", "layers"):
+        check_int(self.window, "window", 2)
+        for name in ("stride", "channels", "k", "d_model", "heads", "layers"):
             check_int(getattr(self, name), name, 1)
+        if self.score_stride is not None:
+            check_int(self.score_stride, "score_stride", 1)
+            if self.score_stride > self.window:
+                raise ValueError(f"score_stride={self.score_stride} exceeds window="
+                                 f"{self.window}: rows between windows would not be scored")
         if self.d_model % self.heads:
             raise ValueError(f"d_model={self.d_model} must be a multiple of heads={self.heads}")
         if self.n_groups is not None:
@@ -102,6 +120,10 @@ class MSUTNet(WindowDetector):
                              f"{self.levels!r}")
         if not isinstance(self.spatial, (bool, np.bool_)):
             raise TypeError(f"spatial must be True or False, got {self.spatial!r}")
+        from tsad_fast.nn.temporal import MODES
+
+        if self.temporal not in MODES:
+            raise ValueError(f"temporal must be one of {MODES}, got {self.temporal!r}")
         check_real(self.regularization, "regularization", 0.0, math.inf, high_open=True)
 
     def _groups(self) -> int:
@@ -113,7 +135,7 @@ class MSUTNet(WindowDetector):
 
         return MSUTNetwork(self.n_features_in_, self.channels, self._groups(), self.k,
                            self.d_model, self.heads, self.layers, tuple(self.levels),
-                           bool(self.spatial))
+                           bool(self.spatial), self.temporal)
 
     def _loss(self, model, batch, context):
         import torch
@@ -139,16 +161,19 @@ class MSUTNet(WindowDetector):
 
     # --- scoring -------------------------------------------------------------------------------
     def _errors(self, X: np.ndarray) -> np.ndarray:
-        """Squared reconstruction errors (n, C) of every point, from consecutive windows."""
+        """Squared reconstruction errors (n, C) of every point, averaged over the scoring
+        windows that hold it."""
         import torch
 
-        windows, n = tumbling_windows(self._standardized(X).numpy(), self.window)
+        stride = self.score_stride or max(self.window // 2, 1)
+        windows, starts, n = overlapping_windows(self._standardized(X).numpy(), self.window,
+                                                 stride)
 
         def squared_error(batch):
             return (self.model_(batch)[0] - batch).pow(2)
 
         errors = self._infer(squared_error, torch.from_numpy(windows))
-        return untumble(errors.double().numpy(), n)
+        return unoverlap(errors.double().numpy(), starts, n)
 
     def _scores_of(self, errors: np.ndarray) -> np.ndarray:
         return ((errors - self.error_median_) / self.error_scale_).mean(axis=1)

@@ -2,9 +2,10 @@
 (SPEC 2.4; DiffPool-style, Ying et al., NeurIPS 2018).
 
 ``S = softmax(logits)`` (n, G) assigns each of n variables to G groups (rows sum to 1).
-``pool`` averages the variables of each group (``Ŝᵀ x`` with Ŝ the column-normalised S);
-``unpool`` gives every variable the assignment-weighted mix of its groups (``S x_g``), so a
-signal that is constant within hard-assigned groups survives pooling then unpooling. The
+``spread`` is the node-mixing matrix of pooling, a mixing of the groups, and unpooling:
+``S Q Ŝᵀ`` (n, n) with Ŝ the column-normalised S (pooling averages the variables of each
+group, unpooling gives every variable the assignment-weighted mix of its groups), so with
+``Q = I`` a signal that is constant within hard-assigned groups is kept. The
 regulariser ``||A - S Sᵀ||_F^2 / n^2 + mean row entropy of S`` ties the groups to the variable
 graph A and makes the assignments confident.
 """
@@ -23,14 +24,12 @@ class SoftGroupPooling(nn.Module):
         """S (n, G), each row a distribution over the groups."""
         return torch.softmax(self.logits, dim=1)
 
-    def pool(self, x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
-        """x (B, T, n, D) -> (B, T, G, D): the assignment-weighted mean of each group."""
+    @staticmethod
+    def spread(s: torch.Tensor, mixing: torch.Tensor) -> torch.Tensor:
+        """(n, n): what each variable reads of each variable through the groups, pooled,
+        mixed by ``mixing`` (G, G) and unpooled."""
         weights = s / s.sum(dim=0, keepdim=True).clamp_min(1e-12)
-        return torch.einsum("ng,btnd->btgd", weights, x)
-
-    def unpool(self, x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
-        """x (B, T, G, D) -> (B, T, n, D)."""
-        return torch.einsum("ng,btgd->btnd", s, x)
+        return s @ mixing @ weights.T
 
     @staticmethod
     def regularizer(s: torch.Tensor, adjacency: torch.Tensor) -> torch.Tensor:

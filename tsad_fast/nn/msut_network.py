@@ -4,6 +4,10 @@ convolution to D channels, i.e. a linear map of each value, plus learned variabl
 embeddings), read by the multi-level spatial module and, in parallel, by the unified temporal
 module; the two are mixed by a learned gate (``Z = g S + (1 - g) T``, ``g = sigmoid(W[S;
 T])``) and a linear map back to one value per variable and step reconstructs the window.
+Every block after the embedding reads a value's context only (the spatial module the other
+variables at its step, the temporal module the other steps; the gate and the head act per
+variable and step), so the reconstruction of a value does not depend on the value itself
+(``temporal="encoder"``, an option, lets it through the temporal bottleneck).
 Features are channel-last, (B, T, C, D).
 
 ``spatial=False`` keeps the temporal module alone (an ablation); the spatial levels are
@@ -25,13 +29,15 @@ class MSUTNetwork(nn.Module):
 
     def __init__(self, n_variables: int, channels: int = 64, n_groups: int = 1, k: int = 8,
                  d_model: int = 128, heads: int = 4, layers: int = 2,
-                 levels: Sequence[int] = (1, 2, 3), spatial: bool = True):
+                 levels: Sequence[int] = (1, 2, 3), spatial: bool = True,
+                 temporal: str = "context"):
         super().__init__()
         self.embed = nn.Linear(1, channels)
         self.variable_embedding = nn.Parameter(0.02 * torch.randn(n_variables, channels))
         self.spatial = MultiLevelSpatial(n_variables, channels, n_groups, k, levels) \
             if spatial else None
-        self.temporal = UnifiedTemporal(n_variables, channels, d_model, heads, layers)
+        self.temporal = UnifiedTemporal(n_variables, channels, d_model, heads, layers,
+                                        mode=temporal)
         if spatial:
             self.gate_spatial = nn.Linear(channels, channels)
             self.gate_temporal = nn.Linear(channels, channels, bias=False)
