@@ -4,7 +4,7 @@
 # series of ../shared/data (seed 2024, protocol train-test: fit on the training part, score the
 # test part). Re-running resumes.
 # Usage: bash benchmarks/detector_grid.sh scan|msutnet [CONFIG...]   (default: all, in order)
-#        SMD=dev bash benchmarks/detector_grid.sh ...   (the decision machines only)
+#        SMD=dev|confirm bash benchmarks/detector_grid.sh ...   (one half of the machines, no UCR)
 # One task at a time on two threads: the fit seconds are those of the 2 cores alone. The
 # classical baselines of the same data and protocol are benchmarks/results/gboc/baselines*.parquet.
 set -euo pipefail
@@ -16,6 +16,9 @@ OUT=benchmarks/results/$DETECTOR
 mkdir -p "$OUT"
 if [[ ${SMD:-all} == dev ]]; then
   SERIES=("$DATA"/smd/machine-{1-6,2-1,2-7,3-3}.npz)
+  UCR=()
+elif [[ ${SMD:-all} == confirm ]]; then
+  SERIES=("$DATA"/smd/machine-{1-7,2-2,2-8,3-4}.npz)
   UCR=()
 else
   SERIES=("$DATA"/smd/machine-*.npz)

@@ -95,9 +95,10 @@ def untumble(values: np.ndarray, n: int, tail: str = "pad") -> np.ndarray:
 def overlapping_windows(X: np.ndarray, window: int,
                         stride: int) -> Tuple[np.ndarray, np.ndarray, int]:
     """(windows (m, window, c), starts (m,), n): windows of X (n, c) starting every
-    ``stride`` rows (1 <= stride <= window, so no row falls between two windows), plus the last full window ``X[n - window:n]`` when the stride does not
-    end there, so every row is covered; a series shorter than one window is padded by
-    repeating its last row (one window)."""
+    ``stride`` rows (1 <= stride <= window, so no row falls between two windows), plus the
+    last full window ``X[n - window:n]`` when the stride does not end there, so every row is
+    covered; a series shorter than one window is padded by repeating its last row (one
+    window)."""
     window = check_int(window, "window", 1)
     stride = check_int(stride, "stride", 1)
     if stride > window:
