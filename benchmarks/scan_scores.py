@@ -18,19 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
-import sys
 from pathlib import Path
 
 import tsad_fast  # noqa: F401  (before torch: the OpenMP wait policy)
 import torch
 
 from tsad_fast import SCAN
-from tsad_fast.bench.inputs import expand, load
-from tsad_fast.cli import setting_value
+from tsad_fast.bench.inputs import load
 from tsad_fast.metrics import find_length_rank, get_metrics
 from tsad_fast.nn.scan_objective import _to_length
 from tsad_fast.windows import tumbling_windows, untumble
+
+from series_runs import pending  # benchmarks/series_runs.py (run as python benchmarks/...)
 
 EPS = 1e-12
 
@@ -81,17 +80,9 @@ def main() -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--resume", action="store_true")
     args = parser.parse_args()
-    params = {"verbose": 0, "seed": 2024, "n_threads": 2}
-    for setting in args.set:
-        key, _, value = setting.partition("=")
-        params[key] = setting_value(value)
+    params, rows, command, refs = pending(args, {"verbose": 0, "seed": 2024, "n_threads": 2})
     out = Path(args.out)
-    rows = pd.read_parquet(out).to_dict("records") if args.resume and out.exists() else []
-    done = {row["series"] for row in rows}
-    command = shlex.join([sys.executable, *sys.argv])
-    for ref in expand(args.data):
-        if ref.name in done:
-            continue
+    for ref in refs:
         split = load(ref, "train-test")
         model = SCAN(**params).fit(split.fit)
         sliding = min(find_length_rank(split.test[:, 0], rank=1), split.labels.size)
