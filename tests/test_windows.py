@@ -124,3 +124,9 @@ def test_overlapping_windows_bad_input():
         overlapping_windows(np.zeros((5, 2)), 3, 0)
     with pytest.raises(ValueError, match="stride=4 exceeds window=3"):
         overlapping_windows(np.zeros((5, 2)), 3, 4)
+    with pytest.raises(ValueError, match="2-D"):
+        overlapping_windows(np.zeros(5), 3, 1)
+    with pytest.raises(ValueError, match="one window per start"):
+        unoverlap(np.zeros((2, 3, 1)), np.array([0]), 5)
+    with pytest.raises(ValueError, match="starts must lie"):
+        unoverlap(np.zeros((1, 3, 1)), np.array([4]), 5)

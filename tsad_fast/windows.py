@@ -104,6 +104,8 @@ def overlapping_windows(X: np.ndarray, window: int,
     if stride > window:
         raise ValueError(f"stride={stride} exceeds window={window}: rows between windows would "
                          f"not be covered")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n, c), got shape {tuple(X.shape)}")
     n = X.shape[0]
     if n == 0:
         raise ValueError("X is empty")
@@ -119,7 +121,13 @@ def overlapping_windows(X: np.ndarray, window: int,
 def unoverlap(values: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
     """Per-row outputs (m, window, ...) of :func:`overlapping_windows` back to the series
     (n, ...): each row's outputs averaged over the windows that hold it."""
+    if values.ndim < 2 or len(starts) != values.shape[0]:
+        raise ValueError(f"values must be (m, window, ...) with one window per start, got shape "
+                         f"{tuple(values.shape)} and {len(starts)} starts")
     window = values.shape[1]
+    if len(starts) and (np.min(starts) < 0 or np.max(starts) + window > max(n, window)):
+        raise ValueError(f"starts must lie in [0, {max(n, window) - window}] for n={n} and "
+                         f"window={window}")
     total = np.zeros((max(n, window), *values.shape[2:]))
     count = np.zeros(max(n, window))
     for start, value in zip(starts, values):
