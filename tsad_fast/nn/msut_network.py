@@ -8,7 +8,9 @@ Every block after the embedding reads a value's context only (the spatial module
 variables at its step, the temporal module the other steps; the gate and the head act per
 variable and step), so the reconstruction of a value does not depend on the value itself
 (``temporal="encoder"``, an option, lets it through the temporal bottleneck).
-Features are channel-last, (B, T, C, D).
+Features are channel-last, (B, T, C, D). The embedding is an affine map of each value and
+both modules start with linear maps of it, so they read the values with the embedding's weight
+and offset (their ``affine`` methods) and the (B, T, C, D) embedded features are never formed.
 
 ``spatial=False`` keeps the temporal module alone (an ablation); the spatial levels are
 chosen by ``levels``.
@@ -44,15 +46,20 @@ class MSUTNetwork(nn.Module):
         self.head = nn.Linear(channels, 1)
 
     def forward(self, x: torch.Tensor):
-        h = self.embed(x[..., None]) + self.variable_embedding              # (B, T, C, D)
-        temporal = self.temporal(h)
+        weight, offset = self.embed.weight[:, 0], self.embed.bias + self.variable_embedding
+        temporal = self.temporal.affine(x, weight, offset)                  # (B, T, C, D)
         regularizer = x.new_zeros(())
         if self.spatial is None:
-            z = temporal
-        else:
-            spatial, regularizer = self.spatial(h)
-            g = torch.sigmoid(self.gate_spatial(spatial) + self.gate_temporal(temporal))
-            z = g * spatial + (1.0 - g) * temporal
+            return self.head(temporal)[..., 0], regularizer
+        operator, constant, regularizer = self.spatial.affine(x, weight, offset)
+        readout = self.gate_spatial.weight.T                              # the gate's spatial part
+        rows = x.reshape(-1, x.shape[-1])
+        spatial = (rows @ operator.flatten(1)).view_as(temporal).add_(constant)
+        gate = (rows @ (operator @ readout).flatten(1)).view_as(temporal)
+        gate.add_(constant @ readout + self.gate_spatial.bias)
+        gate.view(-1, gate.shape[-1]).addmm_(temporal.reshape(-1, temporal.shape[-1]),
+                                             self.gate_temporal.weight.T)
+        z = torch.lerp(temporal, spatial, gate.sigmoid_())              # g S + (1 - g) T
         return self.head(z)[..., 0], regularizer
 
     def graph(self) -> torch.Tensor:

@@ -64,16 +64,32 @@ class UnifiedTemporal(nn.Module):
         self.project_out = nn.Linear(d_model, width)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x (B, T, n, D) -> (B, T, n, D)."""
         batch, steps, n, channels = x.shape
+        return self._read(self.project_in(x.reshape(batch, steps, n * channels)), n)
+
+    def affine(self, values: torch.Tensor, weight: torch.Tensor,
+               offset: torch.Tensor) -> torch.Tensor:
+        """The output of :meth:`forward` for features ``values[..., None] * weight + offset``
+        (values (B, T, n), weight (D,), offset (n, D)) without forming them: the input
+        projection of such features is ``values`` times an (n, d_model) map plus a constant."""
+        n, channels = offset.shape
+        project = self.project_in.weight.reshape(-1, n, channels)          # (d_model, n, D)
+        constant = project.reshape(-1, n * channels) @ offset.reshape(-1) + self.project_in.bias
+        return self._read(values @ (project @ weight).T + constant, n)
+
+    def _read(self, memory: torch.Tensor, n: int) -> torch.Tensor:
+        """The projected memory (B, T, d_model) -> the output (B, T, n, D)."""
+        batch, steps, width = memory.shape
         if steps < 2:
             raise ValueError(f"the temporal module needs windows of at least 2 steps, got "
                              f"{steps}")
-        positions = sinusoidal_positions(steps, self.project_in.out_features).to(x)
-        memory = self.project_in(x.reshape(batch, steps, n * channels)) + positions
+        positions = sinusoidal_positions(steps, width).to(memory)
+        memory = memory + positions
         if self.mode == "encoder":
-            return self.project_out(self.encoder(memory)).reshape(batch, steps, n, channels)
+            return self.project_out(self.encoder(memory)).reshape(batch, steps, n, -1)
         query = self.query(positions).expand(batch, steps, -1)
-        own_step = torch.eye(steps, dtype=torch.bool, device=x.device)  # True: not attended
+        own_step = torch.eye(steps, dtype=torch.bool, device=memory.device)  # True: not attended
         for layer in self.layers:
             query = layer(query, memory, own_step)
-        return self.project_out(query).reshape(batch, steps, n, channels)
+        return self.project_out(query).reshape(batch, steps, n, -1)
