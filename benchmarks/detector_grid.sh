@@ -35,9 +35,13 @@ declare -A CONFIGS=(
   [msutnet:nolevel2]="--set msutnet.levels=[1,3]"
   [msutnet:nolevel3]="--set msutnet.levels=[1,2]"
   [msutnet:encoder]="--set msutnet.temporal=encoder"   # the temporal bottleneck option
+  # the default before gap and the branch objective (files *-fused-gap0.parquet)
+  [msutnet:fused-gap0]="--set msutnet.objective=fused --set msutnet.gap=0"
+  [msutnet:temporal-fused-gap0]="--set msutnet.objective=fused --set msutnet.gap=0 --set msutnet.spatial=false"
+  [msutnet:encoder-fused-gap0]="--set msutnet.objective=fused --set msutnet.gap=0 --set msutnet.temporal=encoder"
 )
 declare -A ORDER=([scan]="default noclu notrust nofuse 1scale"
-                  [msutnet]="default temporal encoder nolevel2 nolevel3")
+                  [msutnet]="default temporal nolevel2 nolevel3 encoder")
 # UCR: training parts of 1,200-3,000 points; SCAN's windows of 500 every 50 steps
 declare -A UCR_ARGS=([scan]="--set scan.window=500 --set scan.stride=50" [msutnet]="")
 read -r -a names <<< "${ORDER[$DETECTOR]}"

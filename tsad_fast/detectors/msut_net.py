@@ -33,6 +33,7 @@ from tsad_fast.detectors.window_detector import WindowDetector
 from tsad_fast.windows import overlapping_windows, unoverlap
 
 _IQR_FLOOR = 1e-6  # a channel reconstructed equally well everywhere still gets a finite scale
+OBJECTIVES = ("fused", "branches")
 
 
 class MSUTNet(WindowDetector):
@@ -53,6 +54,12 @@ class MSUTNet(WindowDetector):
     temporal : "context" (each step rebuilt from the other steps) or "encoder" (a Transformer
         encoder over all steps, each value reaching its own reconstruction through the
         ``d_model``-wide bottleneck), see :mod:`tsad_fast.nn.temporal`
+    gap : in the "context" mode, the steps on each side of a step that its context leaves
+        out (0: the step itself only), so that a step is not rebuilt from its neighbours alone
+    objective : "fused" (the fused reconstruction is trained and scored) or "branches" (each
+        branch is also trained to reconstruct the window through the head alone, and the score
+        is the mean of the three reconstructions' errors, each normalised as below: a point
+        that one view explains is still flagged by the other)
     regularization : weight of the assignment regulariser in the loss (1e-3)
     lr, batch_size, epochs, patience, validation_size, monitor : training and early stopping
     threshold : a thresholder (default ``"3sigma"``)
@@ -65,13 +72,13 @@ class MSUTNet(WindowDetector):
     """
 
     _eval_batch = 64
-    _loss_parts = ("reconstruction", "assignment")
+    _loss_parts = ("reconstruction", "assignment", "spatial", "temporal")
 
     def __init__(self, window: int = 100, stride: int = 25, score_stride: Optional[int] = None,
                  channels: int = 64, k: int = 8,
                  n_groups: Optional[int] = None, d_model: int = 128, heads: int = 4,
                  layers: int = 2, levels=(1, 2, 3), spatial: bool = True,
-                 temporal: str = "context",
+                 temporal: str = "context", gap: int = 5, objective: str = "branches",
                  regularization: float = 1e-3, lr: float = 1e-3, batch_size: int = 32,
                  epochs: int = 10, patience: int = 3, validation_size: float = 0.2,
                  monitor: str = "reconstruction", threshold="3sigma", device: str = "auto",
@@ -88,6 +95,8 @@ class MSUTNet(WindowDetector):
         self.levels = levels
         self.spatial = spatial
         self.temporal = temporal
+        self.gap = gap
+        self.objective = objective
         self.regularization = regularization
         self.lr = lr
         self.batch_size = batch_size
@@ -103,6 +112,10 @@ class MSUTNet(WindowDetector):
 
     def _check_model_params(self) -> None:
         check_int(self.window, "window", 2)
+        check_int(self.gap, "gap", 0)
+        if 2 * self.gap + 1 >= self.window:
+            raise ValueError(f"gap={self.gap} leaves no step of a window of {self.window} steps "
+                             f"to read: 2 gap + 1 must be less than window")
         for name in ("stride", "channels", "k", "d_model", "heads", "layers"):
             check_int(getattr(self, name), name, 1)
         if self.score_stride is not None:
@@ -124,6 +137,8 @@ class MSUTNet(WindowDetector):
 
         if self.temporal not in MODES:
             raise ValueError(f"temporal must be one of {MODES}, got {self.temporal!r}")
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {OBJECTIVES}, got {self.objective!r}")
         check_real(self.regularization, "regularization", 0.0, math.inf, high_open=True)
 
     def _groups(self) -> int:
@@ -135,16 +150,25 @@ class MSUTNet(WindowDetector):
 
         return MSUTNetwork(self.n_features_in_, self.channels, self._groups(), self.k,
                            self.d_model, self.heads, self.layers, tuple(self.levels),
-                           bool(self.spatial), self.temporal)
+                           bool(self.spatial), self.temporal, self.gap)
 
     def _loss(self, model, batch, context):
         import torch
 
         x = batch[0]
-        reconstruction, regularizer = model(x)
+        if self.objective == "fused":
+            reconstruction, regularizer = model(x)
+            mse = torch.nn.functional.mse_loss(reconstruction, x)
+            return (mse + self.regularization * regularizer,
+                    {"reconstruction": mse, "assignment": regularizer})
+        reconstruction, regularizer, *branches = model(x, branches=True)
         mse = torch.nn.functional.mse_loss(reconstruction, x)
-        return (mse + self.regularization * regularizer,
-                {"reconstruction": mse, "assignment": regularizer})
+        parts = {"reconstruction": mse, "assignment": regularizer}
+        for name, branch in zip(("spatial", "temporal"), branches):
+            if branch is not None:
+                parts[name] = torch.nn.functional.mse_loss(branch, x)
+        total = sum(v for k, v in parts.items() if k != "assignment")
+        return total + self.regularization * regularizer, parts
 
     def _after_training(self, X, samples):
         import torch
@@ -161,8 +185,10 @@ class MSUTNet(WindowDetector):
 
     # --- scoring -------------------------------------------------------------------------------
     def _errors(self, X: np.ndarray) -> np.ndarray:
-        """Squared reconstruction errors (n, C) of every point, averaged over the scoring
-        windows that hold it."""
+        """Squared reconstruction errors (n, C x P) of every point, averaged over the scoring
+        windows that hold it: P = 1 (the fused reconstruction) or, with
+        ``objective="branches"``, the fused reconstruction's and each branch's (spatial, if
+        on, then temporal)."""
         import torch
 
         stride = self.score_stride or max(self.window // 2, 1)
@@ -170,7 +196,11 @@ class MSUTNet(WindowDetector):
                                                  stride)
 
         def squared_error(batch):
-            return (self.model_(batch)[0] - batch).pow(2)
+            if self.objective == "fused":
+                return (self.model_(batch)[0] - batch).pow(2)
+            fused, _, *branches = self.model_(batch, branches=True)
+            parts = [fused] + [b for b in branches if b is not None]
+            return torch.cat([(part - batch).pow(2) for part in parts], dim=-1)
 
         errors = self._infer(squared_error, torch.from_numpy(windows))
         return unoverlap(errors.double().numpy(), starts, n)

@@ -32,25 +32,29 @@ class MSUTNetwork(nn.Module):
     def __init__(self, n_variables: int, channels: int = 64, n_groups: int = 1, k: int = 8,
                  d_model: int = 128, heads: int = 4, layers: int = 2,
                  levels: Sequence[int] = (1, 2, 3), spatial: bool = True,
-                 temporal: str = "context"):
+                 temporal: str = "context", gap: int = 0):
         super().__init__()
         self.embed = nn.Linear(1, channels)
         self.variable_embedding = nn.Parameter(0.02 * torch.randn(n_variables, channels))
         self.spatial = MultiLevelSpatial(n_variables, channels, n_groups, k, levels) \
             if spatial else None
         self.temporal = UnifiedTemporal(n_variables, channels, d_model, heads, layers,
-                                        mode=temporal)
+                                        mode=temporal, gap=gap)
         if spatial:
             self.gate_spatial = nn.Linear(channels, channels)
             self.gate_temporal = nn.Linear(channels, channels, bias=False)
         self.head = nn.Linear(channels, 1)
 
-    def forward(self, x: torch.Tensor):
+    def forward(self, x: torch.Tensor, branches: bool = False):
+        """x (B, T, C) -> (reconstruction (B, T, C), regulariser); with ``branches`` also
+        each branch's reconstruction through the head alone, spatial then temporal (each
+        (B, T, C); the spatial one is None without the spatial module)."""
         weight, offset = self.embed.weight[:, 0], self.embed.bias + self.variable_embedding
         temporal = self.temporal.affine(x, weight, offset)                  # (B, T, C, D)
         regularizer = x.new_zeros(())
         if self.spatial is None:
-            return self.head(temporal)[..., 0], regularizer
+            out = self.head(temporal)[..., 0]
+            return (out, regularizer, None, out) if branches else (out, regularizer)
         operator, constant, regularizer = self.spatial.affine(x, weight, offset)
         readout = self.gate_spatial.weight.T                              # the gate's spatial part
         rows = x.reshape(-1, x.shape[-1])
@@ -60,7 +64,10 @@ class MSUTNetwork(nn.Module):
         gate.view(-1, gate.shape[-1]).addmm_(temporal.reshape(-1, temporal.shape[-1]),
                                              self.gate_temporal.weight.T)
         z = torch.lerp(temporal, spatial, gate.sigmoid_())              # g S + (1 - g) T
-        return self.head(z)[..., 0], regularizer
+        out = self.head(z)[..., 0]
+        if not branches:
+            return out, regularizer
+        return out, regularizer, self.head(spatial)[..., 0], self.head(temporal)[..., 0]
 
     def graph(self) -> torch.Tensor:
         """The learned variable graph (C, C)."""

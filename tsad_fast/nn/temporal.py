@@ -4,9 +4,9 @@ temporal dependencies are learned jointly across variables.
 
 x (B, T, n, D) -> tokens (B, T, n D) -> Linear to ``d_model`` + sinusoidal positions: the
 memory. Each step t has a query, its position alone (projected); ``layers`` layers of
-attention from the queries to the memory of every step but t, each followed by a
-feed-forward block (residuals and layer norms as torch's Transformer layers), then Linear
-back -> (B, T, n, D). The queries never attend to each other and never read their own step,
+attention from the queries to the memory of every step farther than ``gap`` steps from t
+(``gap=0``: every step but t), each followed by a feed-forward block (residuals and layer
+norms as torch's Transformer layers), then Linear back -> (B, T, n, D). The queries never attend to each other and never read their own step,
 so the output at step t is built from the other steps only: the module cannot pass a value
 through to its own reconstruction.
 
@@ -46,12 +46,12 @@ MODES = ("context", "encoder")
 
 class UnifiedTemporal(nn.Module):
     def __init__(self, n_variables: int, channels: int, d_model: int = 128, heads: int = 4,
-                 layers: int = 2, dropout: float = 0.0, mode: str = "context"):
+                 layers: int = 2, dropout: float = 0.0, mode: str = "context", gap: int = 0):
         super().__init__()
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         width = n_variables * channels
-        self.mode = mode
+        self.mode, self.gap = mode, gap
         self.project_in = nn.Linear(width, d_model)
         if mode == "context":
             self.query = nn.Linear(d_model, d_model)
@@ -89,7 +89,10 @@ class UnifiedTemporal(nn.Module):
         if self.mode == "encoder":
             return self.project_out(self.encoder(memory)).reshape(batch, steps, n, -1)
         query = self.query(positions).expand(batch, steps, -1)
-        own_step = torch.eye(steps, dtype=torch.bool, device=memory.device)  # True: not attended
+        index = torch.arange(steps, device=memory.device)
+        hidden = (index[:, None] - index[None, :]).abs() <= self.gap      # True: not attended
+        if hidden.all(dim=1).any():
+            raise ValueError(f"gap={self.gap} hides every step of a window of {steps} steps")
         for layer in self.layers:
-            query = layer(query, memory, own_step)
+            query = layer(query, memory, hidden)
         return self.project_out(query).reshape(batch, steps, n, -1)
