@@ -15,7 +15,8 @@ from tsad_fast.thresholds import (SPOT, Fixed, Quantile, SPOTThreshold, ThreeSig
 
 __version__ = "0.1.0"
 
-_DETECTORS = ("GBOC", "Moon", "SCAN", "MSUTNet", "IForest", "PCA", "KNN")
+_DETECTORS = ("GBOC", "Moon", "SCAN", "MSUTNet", "IForest", "PCA", "KNN", "GradientBoosting",
+              "Logistic")
 
 __all__ = ["show_config", "SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds", "ThreeSigma",
            "Quantile", "Fixed", "SPOTThreshold", "__version__", *_DETECTORS]

@@ -358,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("data", nargs="+", help="TSB-AD .csv, SMD .npz or UCR .txt files, or "
                    "directories of them")
     b.add_argument("--detectors", required=True, help="comma-separated: gboc, scan, msutnet, "
-                   "moon, iforest, pca, knn")
+                   "moon, iforest, pca, knn, gbdt, logistic (the last three supervised)")
     b.add_argument("--out", required=True, help="results file, .parquet or .csv")
     where = b.add_mutually_exclusive_group()
     where.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. "

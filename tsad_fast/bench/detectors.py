@@ -23,6 +23,8 @@ REGISTRY: Dict[str, tuple] = {
     "iforest": ("tsad_fast.detectors:IForest", False),
     "pca": ("tsad_fast.detectors:PCA", False),
     "knn": ("tsad_fast.detectors:KNN", False),
+    "gbdt": ("tsad_fast.detectors:GradientBoosting", True),
+    "logistic": ("tsad_fast.detectors:Logistic", True),
 }
 
 

@@ -75,7 +75,7 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
     data : files or directories of TSB-AD CSV, SMD ``.npz`` and UCR ``.txt`` series
         (:func:`tsad_fast.bench.inputs.expand`)
     detectors : registered names (``gboc``, ``scan``, ``msutnet``, ``moon``, ``iforest``,
-        ``pca``, ``knn``), dicts ``{"label", "detector", "params", "supervised"}`` or
+        ``pca``, ``knn``, and the supervised ``gbdt`` and ``logistic``), dicts ``{"label", "detector", "params", "supervised"}`` or
         :class:`DetectorSpec` (:mod:`tsad_fast.bench.detectors`)
     out : ``.parquet`` or ``.csv`` file of the rows (:mod:`tsad_fast.bench.task` lists the
         columns); rows are journaled as they arrive and the file is replaced atomically at the

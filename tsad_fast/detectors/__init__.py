@@ -13,7 +13,8 @@ from tsad_fast.detectors.gboc import GBOC
 from tsad_fast.detectors.moon import Moon
 from tsad_fast.detectors.msut_net import MSUTNet
 from tsad_fast.detectors.scan import SCAN
+from tsad_fast.detectors.supervised import GradientBoosting, Logistic
 from tsad_fast.detectors.torch_detector import TorchDetector
 
 __all__ = ["BaseDetector", "TorchDetector", "NotFittedError", "GBOC", "Moon", "SCAN", "MSUTNet",
-           "IForest", "PCA", "KNN"]
+           "IForest", "PCA", "KNN", "GradientBoosting", "Logistic"]

@@ -25,6 +25,7 @@ import numpy as np
 from tsad_fast._threads import usable_cores
 from tsad_fast._validation import as_series, check_int, check_real
 from tsad_fast.detectors.base import BaseDetector, to_numpy
+from tsad_fast.detectors.forests import FIELDS, empty_forest, sum_of_leaves
 from tsad_fast.scaling import Standardizer
 from tsad_fast.windows import sliding_windows, window_scores_to_points
 
@@ -120,10 +121,9 @@ class IForest(WindowBaseline):
     (see :class:`~tsad_fast.detectors.GBOC`), ``seed``, ``n_threads`` (fitting and BLAS threads;
     ``"auto"``: every usable core).
 
-    Attributes after ``fit`` besides the contract's: the forest as padded node arrays
-    (n_estimators, max_nodes): ``left_``, ``right_`` (child indices, -1 at a leaf),
-    ``feature_`` (window column tested), ``split_`` (go left when value <= split) and
-    ``leaf_depth_`` (a leaf's depth plus c(its training windows)); ``max_samples_``.
+    Attributes after ``fit`` besides the contract's: ``forest_``, the trees as padded node
+    arrays (:mod:`.forests`; a leaf's value is its depth plus c(its training windows)), and
+    ``max_samples_``.
     """
 
     def __init__(self, window: int = 100, n_estimators: int = 200, max_samples="auto",
@@ -143,54 +143,32 @@ class IForest(WindowBaseline):
                                  random_state=self.seed, n_jobs=self._threads()).fit(windows)
         self.max_samples_ = int(forest.max_samples_)
         trees = [estimator.tree_ for estimator in forest.estimators_]
-        width = max(tree.node_count for tree in trees)
-        shape = (len(trees), width)
-        self.left_ = np.full(shape, -1, dtype=np.int64)
-        self.right_ = np.full(shape, -1, dtype=np.int64)
-        self.feature_ = np.zeros(shape, dtype=np.int64)
-        self.split_ = np.zeros(shape, dtype=np.float64)
-        self.leaf_depth_ = np.zeros(shape, dtype=np.float64)
+        self.forest_ = empty_forest(len(trees), max(tree.node_count for tree in trees))
         for t, tree in enumerate(trees):  # every tree sees every column (max_features=1.0)
             m = tree.node_count
             left, right = tree.children_left, tree.children_right
             internal = left >= 0
-            self.left_[t, :m], self.right_[t, :m] = left, right
-            self.feature_[t, :m] = np.where(internal, tree.feature, 0)
-            self.split_[t, :m] = tree.threshold
+            self.forest_["left"][t, :m], self.forest_["right"][t, :m] = left, right
+            self.forest_["feature"][t, :m] = np.where(internal, tree.feature, 0)
+            self.forest_["split"][t, :m] = tree.threshold
             depth = np.zeros(m)
             for node in range(m):  # children always follow their parent in the node order
                 if internal[node]:
                     depth[left[node]] = depth[right[node]] = depth[node] + 1
-            self.leaf_depth_[t, :m] = depth + average_path_length(tree.n_node_samples)
+            self.forest_["value"][t, :m] = depth + average_path_length(tree.n_node_samples)
         return self._score_windows(windows)
 
-    def _score_windows(self, windows: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    def _score_windows(self, windows: np.ndarray) -> np.ndarray:
         """Anomaly score in (0, 1] per window: 2 ** (-mean leaf depth / c(max_samples))."""
-        total = np.zeros(windows.shape[0])
-        for start in range(0, windows.shape[0], chunk):
-            block = windows[start:start + chunk]
-            rows = np.arange(block.shape[0])
-            for t in range(self.left_.shape[0]):
-                node = np.zeros(block.shape[0], dtype=np.int64)
-                active = rows if self.left_[t, 0] >= 0 else rows[:0]  # else a lone leaf
-                while active.size:
-                    at = node[active]
-                    go_left = block[active, self.feature_[t, at]] <= self.split_[t, at]
-                    node[active] = np.where(go_left, self.left_[t, at], self.right_[t, at])
-                    active = active[self.left_[t, node[active]] >= 0]
-                total[start:start + chunk] += self.leaf_depth_[t, node]
-        mean_depth = total / self.left_.shape[0]
+        mean_depth = sum_of_leaves(self.forest_, windows) / self.forest_["left"].shape[0]
         return 2.0 ** (-mean_depth / average_path_length(np.array([self.max_samples_]))[0])
 
     def _model_state(self) -> Dict[str, Any]:
-        return {"left": self.left_, "right": self.right_, "feature": self.feature_,
-                "split": self.split_, "leaf_depth": self.leaf_depth_,
-                "max_samples": self.max_samples_}
+        return {**self.forest_, "max_samples": self.max_samples_}
 
     def _restore_model(self, state: Dict[str, Any]) -> None:
-        self.left_, self.right_ = state["left"], state["right"]
-        self.feature_, self.split_ = state["feature"], state["split"]
-        self.leaf_depth_, self.max_samples_ = state["leaf_depth"], int(state["max_samples"])
+        self.forest_ = {name: state[name] for name in FIELDS}
+        self.max_samples_ = int(state["max_samples"])
 
 
 class PCA(WindowBaseline):

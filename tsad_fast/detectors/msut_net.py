@@ -10,15 +10,20 @@ variable graph with mix-hop propagation; soft groups of variables with their own
 pooled and unpooled; a global level), a Transformer over the time steps of all variables at
 once, and a gated fusion of the two. No path of the network lets a value reach its own
 reconstruction: the spatial views read the other variables at the same step and the temporal
-module the other steps, so a value is rebuilt from its context (otherwise the network learns
-the identity and reconstructs anomalies as well as normal points). Loss: MSE +
-``regularization`` x the group assignments' regulariser.
+module the steps more than ``gap`` away, so a value is rebuilt from its context (otherwise the
+network learns the identity and reconstructs anomalies as well as normal points; with the
+nearest steps in the context, a level shift is rebuilt from its own shifted neighbours).
+Loss: MSE of the fused reconstruction (with ``objective="branches"``, the default, plus the
+MSE of each branch reconstructing the window through the head alone) + ``regularization`` x
+the group assignments' regulariser.
 
 Score: the series is cut into windows every ``score_stride`` steps (the last ending at the
 last row), each point's squared reconstruction error per channel averaged over the windows
 that hold it, normalised robustly by the median and interquartile range of that channel's
-errors on the training series, and averaged over the channels. Threshold: any thresholder
-(default ``ThreeSigma``).
+errors on the training series, and averaged over the channels (and, with
+``objective="branches"``, over the fused, spatial and temporal reconstructions, so that a
+point one view explains is still flagged by the other). Threshold: any thresholder (default
+``ThreeSigma``).
 """
 from __future__ import annotations
 
@@ -55,11 +60,11 @@ class MSUTNet(WindowDetector):
         encoder over all steps, each value reaching its own reconstruction through the
         ``d_model``-wide bottleneck), see :mod:`tsad_fast.nn.temporal`
     gap : in the "context" mode, the steps on each side of a step that its context leaves
-        out (0: the step itself only), so that a step is not rebuilt from its neighbours alone
-    objective : "fused" (the fused reconstruction is trained and scored) or "branches" (each
-        branch is also trained to reconstruct the window through the head alone, and the score
-        is the mean of the three reconstructions' errors, each normalised as below: a point
-        that one view explains is still flagged by the other)
+        out (5; 0: the step itself only), so that a step is not rebuilt from its neighbours,
+        which follow a level shift; ``2 gap + 1 < window``
+    objective : "fused" (the fused reconstruction is trained and scored) or "branches" (the
+        default: each branch is also trained to reconstruct the window through the head alone,
+        and the score is the mean of the three reconstructions' normalised errors)
     regularization : weight of the assignment regulariser in the loss (1e-3)
     lr, batch_size, epochs, patience, validation_size, monitor : training and early stopping
     threshold : a thresholder (default ``"3sigma"``)
