@@ -5,8 +5,11 @@ import numpy as np
 import pytest
 
 from tsad_fast.kernels import spot
-from tsad_fast.thresholds import (Fixed, Quantile, SPOTThreshold, ThreeSigma, Thresholder,
-                                  as_thresholder)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tsad_fast.thresholds import (BestF1, Fixed, Quantile, SPOTThreshold, ThreeSigma,
+                                  Thresholder, as_thresholder)
 
 TRAIN = np.random.default_rng(0).gamma(2.0, size=4000)
 TEST = np.r_[np.random.default_rng(1).gamma(2.0, size=3000), 25.0, 30.0]
@@ -19,6 +22,37 @@ def test_rules_equal_their_definitions():
     fitted = SPOTThreshold(q=1e-3, level=0.98).fit(TRAIN)
     assert fitted.threshold_ == spot(TRAIN, [], q=1e-3, level=0.98).upper_tail.initial_quantile
     assert fitted.threshold(TEST) == fitted.threshold_  # mode="fit": fixed
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 80), st.integers(0, 2**31), st.booleans())
+def test_best_f1_cut_against_every_cut(n, seed, ties):
+    """The cut's F1 equals the best F1 of ``scores > t`` over every distinct t (and a cut
+    below them all), and it lies strictly between two distinct scores."""
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 5, n).astype(float) if ties else rng.normal(size=n)
+    labels = (rng.random(n) < 0.3).astype(int)
+    labels[0], labels[-1] = 0, 1
+
+    def f1(pred):
+        tp = np.sum(pred & (labels == 1))
+        return 0.0 if tp == 0 else 2 * tp / (pred.sum() + labels.sum())
+
+    cut = BestF1().fit(scores, labels).threshold_
+    candidates = np.r_[np.unique(scores), scores.min() - 1]
+    assert f1(scores > cut) == pytest.approx(max(f1(scores > t) for t in candidates))
+    assert not np.isin(cut, scores)
+
+
+def test_best_f1_needs_labels():
+    with pytest.raises(ValueError, match="labelled scores"):
+        BestF1().fit(TRAIN)
+    with pytest.raises(ValueError, match="no anomaly"):
+        BestF1().fit(TRAIN, np.zeros(TRAIN.size))
+    assert isinstance(as_thresholder("best-f1"), BestF1)
+    rule = BestF1().fit([0.1, 0.2, 0.9], [0, 0, 1])
+    assert rule.threshold_ == pytest.approx(0.55)
+    assert Thresholder.from_state(rule.to_state()).threshold_ == rule.threshold_
 
 
 def test_stream_mode_is_the_scan_crossad_harness():

@@ -58,6 +58,16 @@ def test_contract_and_detection(fitted):
     assert model.predict(Xt).shape == (600,)
 
 
+def test_best_f1_cut_on_the_held_out_timestamps():
+    from tsad_fast.thresholds import BestF1
+
+    X, y = labelled(600, 5, 3)
+    model = Moon(**{**SMALL, "epochs": 1, "threshold": "best-f1",
+                    "validation_size": 0.4}).fit(X, y)
+    held = slice(600 - 240, None)
+    assert model.threshold_ == BestF1().fit(model.decision_scores_[held], y[held]).threshold_
+
+
 def test_seeded():
     X, y = labelled(300, 5, 2)
     a = Moon(**{**SMALL, "epochs": 1}).fit(X, y).decision_scores_

@@ -77,6 +77,23 @@ def test_contract_ranking_and_persistence(cls, tmp_path):
     np.testing.assert_array_equal(again.decision_scores_, model.decision_scores_)
 
 
+@pytest.mark.parametrize("cls", [GradientBoosting, Logistic])
+def test_best_f1_cut_on_the_held_out_rows(cls):
+    """With ``validation_size``, the classifier trains on the first rows only and the cut is
+    the best-F1 cut of the held-out rows' probabilities."""
+    from tsad_fast.thresholds import BestF1
+
+    X, y = labelled(6, n=1500)
+    model = cls(threshold="best-f1", validation_size=0.3, n_threads=1).fit(X, y)
+    alone = cls(n_threads=1).fit(X[:1050], y[:1050])
+    np.testing.assert_allclose(model.decision_scores_[:1050], alone.decision_scores_)
+    held = model.decision_scores_[1050:]
+    assert model.threshold_ == BestF1().fit(held, y[1050:]).threshold_
+    with pytest.raises(ValueError, match="unsupervised"):
+        from tsad_fast import PCA
+        PCA(window=5, threshold="best-f1").fit(X)
+
+
 def test_registered_as_supervised():
     assert as_spec("gbdt").supervised and as_spec("logistic").supervised
 

@@ -154,9 +154,18 @@ class BaseDetector:
             raise ValueError(f"X has {X.shape[1]} channels but {type(self).__name__} was "
                              f"fitted with {self.n_features_in_}")
 
-    def _set_threshold(self, scores: np.ndarray) -> None:
-        """Fit the thresholder on the training scores; set ``threshold_`` and ``labels_``."""
-        self.thresholder_ = as_thresholder(self.threshold).fit(scores)
+    def _set_threshold(self, scores: np.ndarray, labels=None, rows=slice(None)) -> None:
+        """Fit the thresholder on the training scores (one that needs labels: on ``scores`` and
+        ``labels`` of ``rows``, a supervised detector's held-out rows); set ``threshold_`` and
+        ``labels_``."""
+        thresholder = as_thresholder(self.threshold)
+        if thresholder.needs_labels:
+            if labels is None:
+                raise ValueError(f"threshold={self.threshold!r} learns from labels; "
+                                 f"{type(self).__name__} is unsupervised")
+            self.thresholder_ = thresholder.fit(scores[rows], labels[rows])
+        else:
+            self.thresholder_ = thresholder.fit(scores)
         self.threshold_ = self.thresholder_.threshold_
         self.labels_ = (scores > self.threshold_).astype(np.int64)
 

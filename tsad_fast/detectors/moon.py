@@ -39,8 +39,10 @@ class Moon(TorchDetector):
     epochs, batch_size, lr : Adam training of the cross-entropy
     patience, validation_size, monitor : early stopping on the last ``validation_size`` of the
         timestamps (default: none; SPEC 2.2 trains a fixed number of epochs)
-    threshold : the decision on P(anomaly): a number (default 0.5, the classifier's decision)
-        or a thresholder (:mod:`tsad_fast.thresholds`)
+    threshold : the decision on P(anomaly): a number (default 0.5, the classifier's decision),
+        ``"best-f1"`` (the cut with the best F1 on the held-out last ``validation_size`` of
+        the timestamps, or on the training timestamps when there are none) or a thresholder
+        (:mod:`tsad_fast.thresholds`)
     device : ``"auto"``, ``"cpu"`` or ``"cuda"`` (resolved in ``fit``)
     seed : seeds the weights and the batch order
     verbose : 0 silences the per-epoch progress bar

@@ -12,7 +12,9 @@ statistics. Two classifiers read them:
 * :class:`Logistic`: a logistic regression (L2, ``C``), kept as its coefficients.
 
 ``class_weight="balanced"`` weights each class by the inverse of its frequency. ``threshold``
-decides on P(anomaly): a number (default 0.5, the classifier's decision) or a thresholder.
+decides on P(anomaly): a number (default 0.5, the classifier's decision), ``"best-f1"`` (the
+cut with the best F1 on the last ``validation_size`` of the rows, which the classifier does
+not train on; on the training rows when ``validation_size`` is 0) or a thresholder.
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ class SupervisedBaseline(BaseDetector):
 
     def _check_params(self) -> None:
         check_int(self.window, "window", 1)
+        check_real(self.validation_size, "validation_size", 0.0, 1.0, high_open=True)
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got "
                              f"{self.class_weight!r}")
@@ -72,17 +75,20 @@ class SupervisedBaseline(BaseDetector):
             raise TypeError(f"{type(self).__name__} is supervised: fit(X, y) needs the labels y")
         y = check_labels(y, X.shape[0], "y", against="X").astype(np.int64)
         self.n_features_in_ = X.shape[1]
+        n_fit = X.shape[0] - int(X.shape[0] * self.validation_size)
+        check_labels(y[:n_fit], n_fit, "y", against="the rows before the validation part")
         features = window_features(X, self.window)
-        self.scaler_ = Standardizer.fit(features)
+        self.scaler_ = Standardizer.fit(features[:n_fit])
         features = self.scaler_.transform(features)
         weights = None
         if self.class_weight == "balanced":
-            counts = np.bincount(y, minlength=2)
-            weights = (y.size / (2.0 * counts))[y]
+            counts = np.bincount(y[:n_fit], minlength=2)
+            weights = (n_fit / (2.0 * counts))[y[:n_fit]]
         with threadpool_limits(self._threads()):
-            self._fit_classifier(features, y, weights)
+            self._fit_classifier(features[:n_fit], y[:n_fit], weights)
         self.decision_scores_ = self._probability(features)
-        self._set_threshold(self.decision_scores_)
+        self._set_threshold(self.decision_scores_, y,
+                            slice(n_fit, None) if n_fit < X.shape[0] else slice(None))
         return self
 
     def _probability(self, features: np.ndarray) -> np.ndarray:
@@ -109,7 +115,7 @@ class GradientBoosting(SupervisedBaseline):
 
     Parameters: ``window`` (rows of the statistics, 10), ``max_iter`` (boosting rounds, 200),
     ``learning_rate`` (0.1), ``max_leaf_nodes`` (31), ``class_weight`` (None or
-    ``"balanced"``), ``threshold`` (0.5), ``seed``, ``n_threads``.
+    ``"balanced"``), ``threshold`` (0.5), ``validation_size`` (0.0), ``seed``, ``n_threads``.
 
     Attributes after ``fit`` besides the contract's: ``forest_`` (the trees, :mod:`.forests`;
     a leaf's value is its contribution to the log-odds) and ``baseline_`` (the log-odds before
@@ -117,14 +123,15 @@ class GradientBoosting(SupervisedBaseline):
     """
 
     def __init__(self, window: int = 10, max_iter: int = 200, learning_rate: float = 0.1,
-                 max_leaf_nodes: int = 31, class_weight=None, threshold=0.5, seed: int = 2024,
-                 n_threads="auto"):
+                 max_leaf_nodes: int = 31, class_weight=None, threshold=0.5,
+                 validation_size: float = 0.0, seed: int = 2024, n_threads="auto"):
         self.window = window
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
         self.class_weight = class_weight
         self.threshold = threshold
+        self.validation_size = validation_size
         self.seed = seed
         self.n_threads = n_threads
 
@@ -165,17 +172,18 @@ class Logistic(SupervisedBaseline):
     """Logistic regression on :func:`window_features`.
 
     Parameters: ``window`` (10), ``C`` (inverse L2 strength, 1.0), ``class_weight`` (None or
-    ``"balanced"``), ``threshold`` (0.5), ``seed``, ``n_threads``.
+    ``"balanced"``), ``threshold`` (0.5), ``validation_size`` (0.0), ``seed``, ``n_threads``.
 
     Attributes after ``fit`` besides the contract's: ``coef_`` (4 c,) and ``intercept_``.
     """
 
     def __init__(self, window: int = 10, C: float = 1.0, class_weight=None, threshold=0.5,
-                 seed: int = 2024, n_threads="auto"):
+                 validation_size: float = 0.0, seed: int = 2024, n_threads="auto"):
         self.window = window
         self.C = C
         self.class_weight = class_weight
         self.threshold = threshold
+        self.validation_size = validation_size
         self.seed = seed
         self.n_threads = n_threads
 

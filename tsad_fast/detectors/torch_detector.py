@@ -134,7 +134,9 @@ class TorchDetector(BaseDetector):
             self.model_ = model.eval()
             scores = self._after_training(X, samples)
         self.decision_scores_ = scores
-        self._set_threshold(scores)
+        # a supervised detector's labelled cut: on the held-out rows when there are any
+        held_out = slice(len(train[0]), None) if len(val[0]) else slice(None)
+        self._set_threshold(scores, y, held_out)
         return self
 
     def _split(self, X: np.ndarray, samples: Sequence[Any]) -> Tuple[List[Any], List[Any]]:

@@ -1,14 +1,15 @@
 """Thresholds: from anomaly scores to 0/1 decisions.
 
 * :mod:`.rules` — thresholder objects a detector takes as ``threshold=``: ``ThreeSigma``,
-  ``Quantile``, ``Fixed`` and ``SPOTThreshold`` (fixed from the training scores, or the
+  ``Quantile``, ``Fixed``, ``BestF1`` (supervised) and ``SPOTThreshold`` (fixed from the training scores, or the
   SCAN/CrossAD streaming harness that depends on the scored series);
 * :mod:`.spot` — drop-in replacements of the reference ``spot.py`` classes (``SPOT``,
   ``biSPOT``, ``dSPOT``, ``bidSPOT``) and :func:`spot_thresholds`.
 """
-from tsad_fast.thresholds.rules import (Fixed, Quantile, SPOTThreshold, ThreeSigma, Thresholder,
-                                        as_thresholder)
+from tsad_fast.thresholds.rules import (BestF1, Fixed, Quantile, SPOTThreshold, ThreeSigma,
+                                        Thresholder, as_thresholder)
 from tsad_fast.thresholds.spot import SPOT, SpotResult, biSPOT, bidSPOT, dSPOT, spot_thresholds
 
-__all__ = ["Thresholder", "ThreeSigma", "Quantile", "Fixed", "SPOTThreshold", "as_thresholder",
+__all__ = ["Thresholder", "ThreeSigma", "Quantile", "Fixed", "BestF1", "SPOTThreshold",
+           "as_thresholder",
            "SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds", "SpotResult"]

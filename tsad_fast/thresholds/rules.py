@@ -8,6 +8,8 @@ exposes the threshold learned on its training scores as ``threshold_``.
 * :class:`ThreeSigma` — ``mean + 3 * std`` of the training scores (SPEC 1.6);
 * :class:`Quantile` — the ``q`` quantile of the training scores;
 * :class:`Fixed` — a given value;
+* :class:`BestF1` — the cut with the best anomaly-class F1 on labelled scores (supervised
+  detectors fit it on labelled rows: ``fit(scores, labels)``);
 * :class:`SPOTThreshold` — SPOT (Siffer et al., KDD 2017) calibrated on the training scores.
   ``mode="fit"``: its extreme quantile z_q, fixed. ``mode="stream"``: the SCAN/CrossAD harness,
   SPOT run over the scored series and the threshold the mean of its per-point thresholds, so
@@ -26,13 +28,16 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
-from tsad_fast._validation import (as_float_array, check_bool, check_int, check_open_unit,
-                                   check_real)
+from tsad_fast._validation import (as_float_array, check_bool, check_int, check_labels,
+                                   check_open_unit, check_real)
 from tsad_fast.kernels.spot import named_spot
 
 
 class Thresholder:
-    """Base class: subclasses set ``threshold_`` in ``_fit`` (and may override ``threshold``)."""
+    """Base class: subclasses set ``threshold_`` in ``_fit`` (and may override ``threshold``);
+    one with ``needs_labels`` learns from labelled scores in ``_fit_labelled``."""
+
+    needs_labels = False
 
     def get_params(self) -> Dict[str, Any]:
         """The constructor's parameters."""
@@ -44,10 +49,18 @@ class Thresholder:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
 
-    def fit(self, scores) -> "Thresholder":
-        """Learn from the training scores (n,) (finite, at least one)."""
+    def fit(self, scores, labels=None) -> "Thresholder":
+        """Learn from the training scores (n,) (finite, at least one); ``labels`` (n,) of 0
+        and 1 are read by a thresholder that ``needs_labels`` and ignored by the others."""
         self._check_params()
-        self._fit(as_float_array(scores, "scores"))
+        scores = as_float_array(scores, "scores")
+        if not self.needs_labels:
+            self._fit(scores)
+        elif labels is None:
+            raise ValueError(f"{type(self).__name__} learns from labelled scores: fit(scores, "
+                             "labels); only supervised detectors take it as threshold")
+        else:
+            self._fit_labelled(scores, check_labels(labels, scores.size, "labels"))
         return self
 
     def threshold(self, scores: Optional[np.ndarray] = None) -> float:
@@ -139,6 +152,25 @@ class Fixed(Thresholder):
         self.threshold_ = float(self.value)
 
 
+class BestF1(Thresholder):
+    """The cut with the best anomaly-class F1 of ``scores > cut`` on labelled scores: midway
+    between the lowest score it flags and the next lower score (just below the lowest score
+    when it flags them all)."""
+
+    needs_labels = True
+
+    def _fit_labelled(self, scores, labels):
+        from tsad_fast.metrics.point import _ranked_counts
+
+        tps, fps = _ranked_counts(labels, scores)
+        best = int(np.argmax(2 * tps / (tps + fps + tps[-1])))
+        distinct = np.unique(scores)[::-1]  # highest first, as the counts
+        flagged = distinct[best]
+        below = np.nextafter(flagged, -np.inf)  # the cut when no midpoint lies strictly below
+        cut = flagged / 2 + distinct[best + 1] / 2 if best + 1 < distinct.size else below
+        self.threshold_ = float(cut if cut < flagged else below)
+
+
 class SPOTThreshold(Thresholder):
     """SPOT calibrated on the training scores (risk ``q``, initial threshold at ``level``).
 
@@ -185,15 +217,15 @@ class SPOTThreshold(Thresholder):
         return self._run(as_float_array(scores, "scores")).threshold
 
 
-_CLASSES = {cls.__name__: cls for cls in (ThreeSigma, Quantile, Fixed, SPOTThreshold)}
-_NAMES = {"3sigma": ThreeSigma, "spot": SPOTThreshold}
+_CLASSES = {cls.__name__: cls for cls in (ThreeSigma, Quantile, Fixed, BestF1, SPOTThreshold)}
+_NAMES = {"3sigma": ThreeSigma, "spot": SPOTThreshold, "best-f1": BestF1}
 
 
 def as_thresholder(value: Any, name: str = "threshold") -> Thresholder:
     """A fresh, unfitted thresholder from a detector's ``threshold`` parameter: a Thresholder
     (copied, so the caller's object is never fitted in place) or one of the strings
-    ``"3sigma"`` (:class:`ThreeSigma`) and ``"spot"`` (:class:`SPOTThreshold` with its
-    defaults), or a number (:class:`Fixed`)."""
+    ``"3sigma"`` (:class:`ThreeSigma`), ``"spot"`` (:class:`SPOTThreshold` with its
+    defaults) and ``"best-f1"`` (:class:`BestF1`), or a number (:class:`Fixed`)."""
     if isinstance(value, Thresholder):
         fresh = copy.copy(value)
         for key in [k for k in vars(fresh) if k.endswith("_")]:
