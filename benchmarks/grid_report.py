@@ -72,13 +72,13 @@ def markdown(frame: pd.DataFrame) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--grid", default="gboc", help="gboc or scan")
+    parser.add_argument("--grid", default="gboc", help="gboc, scan or msutnet")
     parser.add_argument("--configs", nargs="*")
     parser.add_argument("--machines", nargs="*", default=["authors", "combined"])
     args = parser.parse_args()
     names = args.configs or sorted({p.name.split(".")[0].removesuffix("-ucr")
                                     for p in (RESULTS / args.grid).glob("*.parquet")
-                                    if not p.name.startswith("epochs")})
+                                    if not p.name.startswith(("epochs", "scores"))})
     frame = pd.concat([rows(args.grid, n) for n in names], ignore_index=True)
     print(markdown(summary(frame)))
     per = pd.concat([rows(args.grid, n) for n in ["baselines", *args.machines]],
