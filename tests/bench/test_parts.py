@@ -120,6 +120,16 @@ def test_a_task_row_skips_errs_and_never_raises(tmp_path):
     assert skipped["status"] == "skipped" and "no anomaly" in skipped["error"]
 
 
+def test_a_supervised_task_reports_f1_at_its_cut_and_at_one_half():
+    spec = as_spec({"detector": "logistic",
+                    "params": {"threshold": "best-f1", "validation_size": 0.3}})
+    row = run_row(Task(expand(SMD)[0], spec, protocol="split60"))
+    assert row["status"] == "ok", row["error"]
+    assert 0 <= row["Standard-F1@0.5"] <= 1 and 0 <= row["Standard-F1"] <= 1
+    half = run_row(Task(expand(SMD)[0], as_spec("logistic"), protocol="split60"))
+    assert half["Standard-F1"] == half["Standard-F1@0.5"]  # the default cut is 0.5
+
+
 # --- store -------------------------------------------------------------------------------------
 def test_store_journals_deduplicates_and_writes_atomically(tmp_path):
     out = tmp_path / "r.parquet"

@@ -11,7 +11,8 @@ memory of the process while the task ran), ``threads``.
 Predictions for the threshold-dependent metrics: an unsupervised detector's come from SPOT
 (``SPOTThreshold(mode="stream")`` initialised on its training scores, run over the evaluated
 scores: the SCAN/CrossAD harness); a supervised detector's from its own threshold
-(``decision_function > threshold_``). Without predictions (no SPOT tail in constant training
+(``decision_function > threshold_``), with ``Standard-F1@0.5``, the F1 of P(anomaly) > 0.5,
+beside it whatever its threshold. Without predictions (no SPOT tail in constant training
 scores) those metrics are NaN. VUS uses ``slidingWindow = find_length_rank`` of the evaluated
 part's first channel (TSB-AD's runner), at most its length.
 """
@@ -132,7 +133,7 @@ def evaluate(task: Task) -> Dict[str, Any]:
     from joblib import parallel_config
     from threadpoolctl import threadpool_limits
 
-    from tsad_fast.metrics import find_length_rank, get_metrics
+    from tsad_fast.metrics import find_length_rank, get_metrics, point_f1
 
     began = time.perf_counter()
     split = load(task.series, task.protocol)
@@ -169,6 +170,8 @@ def evaluate(task: Task) -> Dict[str, Any]:
             tp = int(np.sum((pred == 1) & (split.labels == 1)))
             row["Precision"] = tp / max(1, int(pred.sum()))
             row["Recall"] = tp / int(split.labels.sum())
+        if task.detector.supervised:
+            row["Standard-F1@0.5"] = point_f1(split.labels, pred=(scores > 0.5).astype(np.int64))
         if task.explain and split.dim_labels is not None and hasattr(model, "explain") \
                 and pred is not None:
             row.update(_interpretation(model, split, pred, task))
