@@ -109,6 +109,8 @@ def test_bad_input(cls):
         cls().fit(X, y[:199])
     with pytest.raises(ValueError, match="X contains"):
         cls().fit(np.where(np.arange(200)[:, None] == 3, np.nan, X), y)
+    with pytest.raises(ValueError, match="only class 0 in the 100 rows before"):
+        cls(validation_size=0.5).fit(X, np.r_[np.zeros(100), y[100:]])
     with pytest.raises(ValueError, match="class_weight"):
         cls(class_weight="auto").fit(X, y)
     with pytest.raises(ValueError, match="window"):

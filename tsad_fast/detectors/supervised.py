@@ -76,7 +76,10 @@ class SupervisedBaseline(BaseDetector):
         y = check_labels(y, X.shape[0], "y", against="X").astype(np.int64)
         self.n_features_in_ = X.shape[1]
         n_fit = X.shape[0] - int(X.shape[0] * self.validation_size)
-        check_labels(y[:n_fit], n_fit, "y", against="the rows before the validation part")
+        if y[:n_fit].min() == y[:n_fit].max():
+            raise ValueError(f"y holds only class {y[0]} in the {n_fit} rows before the last "
+                             f"validation_size={self.validation_size} of X: nothing to learn "
+                             "from; lower validation_size")
         features = window_features(X, self.window)
         self.scaler_ = Standardizer.fit(features[:n_fit])
         features = self.scaler_.transform(features)
@@ -92,7 +95,9 @@ class SupervisedBaseline(BaseDetector):
         return self
 
     def _probability(self, features: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self._raw(features)))
+        from scipy.special import expit
+
+        return expit(self._raw(features))
 
     def _score(self, X: np.ndarray) -> np.ndarray:
         return self._probability(self._features(X))
