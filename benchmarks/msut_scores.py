@@ -17,20 +17,14 @@ the two branches per point.
 """
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-
 import tsad_fast  # noqa: F401  (before torch: the OpenMP wait policy)
 import numpy as np
 import torch
 
 from tsad_fast import MSUTNet
-from tsad_fast.bench.inputs import load
-from tsad_fast.metrics import find_length_rank, get_metrics
 from tsad_fast.windows import overlapping_windows, unoverlap
 
-from series_runs import pending  # benchmarks/series_runs.py (run as python benchmarks/...)
+from series_runs import score_rules_main  # benchmarks/series_runs.py
 
 PARTS = ("fused", "spatial", "temporal")
 
@@ -65,30 +59,11 @@ def rules(train: dict, test: dict) -> dict:
 
 
 def main() -> None:
-    import pandas as pd
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", nargs="+")
-    parser.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--resume", action="store_true")
-    args = parser.parse_args()
-    params, rows, command, refs = pending(args, {"verbose": 0, "seed": 2024, "n_threads": 2})
-    out = Path(args.out)
-    for ref in refs:
-        split = load(ref, "train-test")
+    def scores_of(params, split):
         model = MSUTNet(**params).fit(split.fit)
-        sliding = min(find_length_rank(split.test[:, 0], rank=1), split.labels.size)
-        for rule, scores in rules(errors(model, split.fit), errors(model, split.test)).items():
-            metrics = get_metrics(scores, split.labels, slidingWindow=sliding)
-            rows.append({"series": ref.name, "rule": rule, "params": json.dumps(params),
-                         "command": command, "VUS-PR": metrics["VUS-PR"],
-                         "VUS-ROC": metrics["VUS-ROC"]})
-            print(f"{ref.name} {rule:<9} VUS-PR {metrics['VUS-PR']:.4f} "
-                  f"VUS-ROC {metrics['VUS-ROC']:.4f}", flush=True)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        pd.DataFrame(rows).to_parquet(out, index=False)
+        return rules(errors(model, split.fit), errors(model, split.test))
 
+    score_rules_main(__doc__.split("\n\n")[0], scores_of)
 
 if __name__ == "__main__":
     main()

@@ -16,20 +16,14 @@ paper's reconstruction term alone (gamma 0).
 """
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-
 import tsad_fast  # noqa: F401  (before torch: the OpenMP wait policy)
 import torch
 
 from tsad_fast import SCAN
-from tsad_fast.bench.inputs import load
-from tsad_fast.metrics import find_length_rank, get_metrics
 from tsad_fast.nn.scan_objective import _to_length
 from tsad_fast.windows import tumbling_windows, untumble
 
-from series_runs import pending  # benchmarks/series_runs.py (run as python benchmarks/...)
+from series_runs import score_rules_main  # benchmarks/series_runs.py
 
 EPS = 1e-12
 
@@ -72,30 +66,10 @@ def scored(model: SCAN, X) -> dict:
 
 
 def main() -> None:
-    import pandas as pd
+    def scores_of(params, split):
+        return scored(SCAN(**params).fit(split.fit), split.test)
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", nargs="+")
-    parser.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE")
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--resume", action="store_true")
-    args = parser.parse_args()
-    params, rows, command, refs = pending(args, {"verbose": 0, "seed": 2024, "n_threads": 2})
-    out = Path(args.out)
-    for ref in refs:
-        split = load(ref, "train-test")
-        model = SCAN(**params).fit(split.fit)
-        sliding = min(find_length_rank(split.test[:, 0], rank=1), split.labels.size)
-        for rule, scores in scored(model, split.test).items():
-            metrics = get_metrics(scores, split.labels, slidingWindow=sliding)
-            rows.append({"series": ref.name, "rule": rule, "params": json.dumps(params),
-                         "command": command, "VUS-PR": metrics["VUS-PR"],
-                         "VUS-ROC": metrics["VUS-ROC"]})
-            print(f"{ref.name} {rule:<10} VUS-PR {metrics['VUS-PR']:.4f} "
-                  f"VUS-ROC {metrics['VUS-ROC']:.4f}", flush=True)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        pd.DataFrame(rows).to_parquet(out, index=False)
-
+    score_rules_main(__doc__.split("\n\n")[0], scores_of)
 
 if __name__ == "__main__":
     main()

@@ -22,9 +22,8 @@ from typing import Any, Dict
 
 import numpy as np
 
-from tsad_fast._threads import usable_cores
 from tsad_fast._validation import as_series, check_int, check_real
-from tsad_fast.detectors.base import BaseDetector, to_numpy
+from tsad_fast.detectors.array_detector import ArrayDetector
 from tsad_fast.detectors.forests import FIELDS, empty_forest, sum_of_leaves
 from tsad_fast.scaling import Standardizer
 from tsad_fast.windows import sliding_windows, window_scores_to_points
@@ -33,17 +32,13 @@ from tsad_fast.windows import sliding_windows, window_scores_to_points
 _BLOCK_BYTES = 16 * 2**20  # flattened float32 windows scored at once
 
 
-class WindowBaseline(BaseDetector):
+class WindowBaseline(ArrayDetector):
     """Template: subclasses implement ``_fit_windows`` (training window scores), ``_score_windows``,
     ``_model_state`` and ``_restore_model`` on flattened windows (n_windows, window * c)."""
 
     def _check_params(self) -> None:
         check_int(self.window, "window", 1)
-        if self.n_threads != "auto":
-            check_int(self.n_threads, "n_threads", 1)
-
-    def _threads(self) -> int:
-        return usable_cores() if self.n_threads == "auto" else int(self.n_threads)
+        self._check_threads()
 
     def _flat_windows(self, Z: np.ndarray) -> np.ndarray:
         """(n - window + 1, window * c) float32: window i covers rows i .. i + window - 1 of the
@@ -89,17 +84,6 @@ class WindowBaseline(BaseDetector):
         with threadpool_limits(self._threads()):
             return window_scores_to_points(self._scored_windows(X), self.window)
 
-    def _state(self) -> Dict[str, Any]:
-        return {"n_features_in": self.n_features_in_, "decision_scores": self.decision_scores_,
-                "scaler_mean": self.scaler_.mean, "scaler_std": self.scaler_.std,
-                **self._model_state()}
-
-    def _restore(self, state: Dict[str, Any]) -> None:
-        state = to_numpy(state)
-        self.n_features_in_ = int(state["n_features_in"])
-        self.decision_scores_ = state["decision_scores"]
-        self.scaler_ = Standardizer(state["scaler_mean"], state["scaler_std"])
-        self._restore_model(state)
 
 
 def average_path_length(n_samples: np.ndarray) -> np.ndarray:

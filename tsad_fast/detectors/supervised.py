@@ -22,9 +22,8 @@ from typing import Any, Dict
 
 import numpy as np
 
-from tsad_fast._threads import usable_cores
 from tsad_fast._validation import as_series, check_int, check_labels, check_real
-from tsad_fast.detectors.base import BaseDetector, to_numpy
+from tsad_fast.detectors.array_detector import ArrayDetector
 from tsad_fast.detectors.forests import FIELDS, empty_forest, sum_of_leaves
 from tsad_fast.scaling import Standardizer
 
@@ -45,7 +44,7 @@ def window_features(X: np.ndarray, window: int) -> np.ndarray:
     return np.hstack([X, mean, std, X - mean])
 
 
-class SupervisedBaseline(BaseDetector):
+class SupervisedBaseline(ArrayDetector):
     """Template: subclasses implement ``_fit_classifier(features, y, weights)``,
     ``_raw(features)`` (the log-odds of an anomaly), ``_model_state`` and ``_restore_model``."""
 
@@ -55,11 +54,7 @@ class SupervisedBaseline(BaseDetector):
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got "
                              f"{self.class_weight!r}")
-        if self.n_threads != "auto":
-            check_int(self.n_threads, "n_threads", 1)
-
-    def _threads(self) -> int:
-        return usable_cores() if self.n_threads == "auto" else int(self.n_threads)
+        self._check_threads()
 
     def _features(self, X: np.ndarray) -> np.ndarray:
         return self.scaler_.transform(window_features(X, self.window))
@@ -102,17 +97,6 @@ class SupervisedBaseline(BaseDetector):
     def _score(self, X: np.ndarray) -> np.ndarray:
         return self._probability(self._features(X))
 
-    def _state(self) -> Dict[str, Any]:
-        return {"n_features_in": self.n_features_in_, "decision_scores": self.decision_scores_,
-                "scaler_mean": self.scaler_.mean, "scaler_std": self.scaler_.std,
-                **self._model_state()}
-
-    def _restore(self, state: Dict[str, Any]) -> None:
-        state = to_numpy(state)
-        self.n_features_in_ = int(state["n_features_in"])
-        self.decision_scores_ = state["decision_scores"]
-        self.scaler_ = Standardizer(state["scaler_mean"], state["scaler_std"])
-        self._restore_model(state)
 
 
 class GradientBoosting(SupervisedBaseline):

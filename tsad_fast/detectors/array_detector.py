@@ -1,0 +1,36 @@
+"""What the detectors without torch (the classical and the supervised baselines) share on top
+of the contract: ``n_threads`` for their BLAS and scikit-learn threads, and a learned state of a
+:class:`~tsad_fast.scaling.Standardizer` and plain arrays, saved and restored by the hooks
+``_model_state`` / ``_restore_model``."""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from tsad_fast._threads import usable_cores
+from tsad_fast._validation import check_int
+from tsad_fast.detectors.base import BaseDetector, to_numpy
+from tsad_fast.scaling import Standardizer
+
+
+class ArrayDetector(BaseDetector):
+    """Template: subclasses set ``n_features_in_``, ``decision_scores_`` and ``scaler_`` in
+    ``fit`` and implement ``_model_state`` and ``_restore_model`` (their arrays)."""
+
+    def _check_threads(self) -> None:
+        if self.n_threads != "auto":
+            check_int(self.n_threads, "n_threads", 1)
+
+    def _threads(self) -> int:
+        return usable_cores() if self.n_threads == "auto" else int(self.n_threads)
+
+    def _state(self) -> Dict[str, Any]:
+        return {"n_features_in": self.n_features_in_, "decision_scores": self.decision_scores_,
+                "scaler_mean": self.scaler_.mean, "scaler_std": self.scaler_.std,
+                **self._model_state()}
+
+    def _restore(self, state: Dict[str, Any]) -> None:
+        state = to_numpy(state)
+        self.n_features_in_ = int(state["n_features_in"])
+        self.decision_scores_ = state["decision_scores"]
+        self.scaler_ = Standardizer(state["scaler_mean"], state["scaler_std"])
+        self._restore_model(state)
