@@ -28,3 +28,7 @@ def __getattr__(name):
 
         return getattr(detectors, name)
     raise AttributeError(f"module 'tsad_fast' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_DETECTORS))

@@ -20,6 +20,7 @@
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import inspect
 import os
@@ -136,14 +137,56 @@ def _rebuilt_params(params: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
+def params_of(obj: Any, deep: bool) -> Dict[str, Any]:
+    """The constructor parameters of ``obj`` (scikit-learn's ``get_params``)."""
+    signature = inspect.signature(type(obj).__init__).parameters.values()
+    out = {p.name: getattr(obj, p.name) for p in signature
+           if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    if deep:
+        for name, value in list(out.items()):
+            if hasattr(value, "get_params") and not isinstance(value, type):
+                out.update({f"{name}__{k}": v for k, v in value.get_params().items()})
+    return out
+
+
+def set_params_of(obj: Any, params: Dict[str, Any]) -> Any:
+    """scikit-learn's ``set_params`` on ``obj``: a ValueError names a parameter it lacks."""
+    valid = params_of(obj, deep=False)
+    nested: Dict[str, Dict[str, Any]] = {}
+    for key, value in params.items():
+        name, _, sub = key.partition("__")
+        if name not in valid:
+            raise ValueError(f"{type(obj).__name__} has no parameter {name!r}; its parameters: "
+                             f"{', '.join(valid)}")
+        if sub:
+            nested.setdefault(name, {})[sub] = value
+        else:
+            setattr(obj, name, value)
+            valid[name] = value
+    for name, sub_params in nested.items():
+        owner = valid[name]
+        if not hasattr(owner, "set_params"):
+            raise ValueError(f"{type(obj).__name__}'s parameter {name!r} ({owner!r}) has no "
+                             "parameters of its own")
+        # a copy: a default instance shared by every detector of the class is never changed
+        setattr(obj, name, copy.copy(owner).set_params(**sub_params))
+    return obj
+
+
 class BaseDetector:
     """Template for the detectors: subclasses implement ``fit``, ``_score`` and the pair
     ``_state`` / ``_restore`` (everything learned, to save and load)."""
 
-    def get_params(self) -> Dict[str, Any]:
-        """The constructor's parameters (scikit-learn convention)."""
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {name: getattr(self, name) for name in names}
+    def get_params(self, deep: bool = True) -> Dict[str, Any]:
+        """The constructor's parameters; with ``deep``, also those of a parameter that has
+        its own (a thresholder) as ``name__param`` (scikit-learn's convention, so
+        ``sklearn.base.clone`` and meta-estimators work)."""
+        return params_of(self, deep)
+
+    def set_params(self, **params) -> "BaseDetector":
+        """Set constructor parameters (``name`` or ``name__param`` of a parameter's own), as
+        scikit-learn's ``set_params``; returns the detector. Refit to take effect."""
+        return set_params_of(self, params)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "threshold_"):
@@ -195,7 +238,7 @@ class BaseDetector:
             "format": _FORMAT,
             "format_version": _FORMAT_VERSION,
             "class": type(self).__name__,
-            "params": _plain_params(self.get_params()),
+            "params": _plain_params(self.get_params(deep=False)),
             "state": to_torch({**self._state(), "thresholder": self.thresholder_.to_state()}),
         }
         payload["sha256"] = content_digest(payload)

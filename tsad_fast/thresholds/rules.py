@@ -39,11 +39,22 @@ class Thresholder:
 
     needs_labels = False
 
-    def get_params(self) -> Dict[str, Any]:
-        """The constructor's parameters."""
+    def get_params(self, deep: bool = True) -> Dict[str, Any]:
+        """The constructor's parameters (scikit-learn's convention; ``deep`` changes nothing:
+        no parameter has parameters of its own)."""
         signature = inspect.signature(type(self).__init__).parameters.values()
         return {p.name: getattr(self, p.name) for p in signature
                 if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+
+    def set_params(self, **params) -> "Thresholder":
+        """Set constructor parameters; a ValueError names one it lacks. Refit to use them."""
+        valid = self.get_params()
+        for key, value in params.items():
+            if key not in valid:
+                raise ValueError(f"{type(self).__name__} has no parameter {key!r}; its "
+                                 f"parameters: {', '.join(valid) or 'none'}")
+            setattr(self, key, value)
+        return self
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

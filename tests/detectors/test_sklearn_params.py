@@ -1,0 +1,67 @@
+"""Every detector follows scikit-learn's parameter protocol: ``get_params(deep)``,
+``set_params`` (nested ``threshold__param`` included) and ``sklearn.base.clone``, so
+meta-estimators and PyOD's combination tools can copy them."""
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+sklearn_base = pytest.importorskip("sklearn.base")
+
+import tsad_fast  # noqa: E402
+from tsad_fast import SCAN, GradientBoosting, MSUTNet  # noqa: E402
+from tsad_fast.thresholds import Quantile, SPOTThreshold  # noqa: E402
+
+DETECTORS = [getattr(tsad_fast, name) for name in tsad_fast._DETECTORS]
+
+
+@pytest.mark.parametrize("cls", DETECTORS, ids=lambda c: c.__name__)
+def test_clone_copies_the_parameters_and_nothing_learned(cls):
+    model = cls()
+    copy = sklearn_base.clone(model)
+    assert type(copy) is cls and copy is not model
+    shallow = model.get_params(deep=False)
+    assert copy.get_params(deep=False).keys() == shallow.keys()
+    for name, value in shallow.items():
+        assert repr(copy.get_params(deep=False)[name]) == repr(value), name
+    assert not any(k.endswith("_") and not k.startswith("_") for k in vars(copy))
+
+
+def test_set_params_plain_and_nested():
+    model = MSUTNet()
+    assert model.set_params(window=50, gap=3) is model
+    assert (model.window, model.gap) == (50, 3)
+    model.set_params(threshold=Quantile(0.9))
+    assert model.get_params()["threshold__q"] == 0.9
+    model.set_params(threshold__q=0.99)
+    assert model.threshold.q == 0.99
+    with pytest.raises(ValueError, match="has no parameter 'windows'"):
+        model.set_params(windows=3)
+    with pytest.raises(ValueError, match="has no parameters of its own"):
+        MSUTNet().set_params(window__size=3)
+    with pytest.raises(ValueError, match="has no parameter 'level'"):
+        GradientBoosting(threshold=Quantile(0.5)).set_params(threshold__level=0.9)
+
+
+def test_a_nested_setting_never_changes_the_shared_default():
+    """SCAN's default thresholder is one instance for every SCAN: setting its level on one
+    detector copies it first."""
+    default = SCAN().threshold
+    tuned = SCAN().set_params(threshold__level=0.9)
+    assert tuned.threshold.level == 0.9 and isinstance(tuned.threshold, SPOTThreshold)
+    assert SCAN().threshold is default and default.level == 0.98
+    deep = SCAN().get_params(deep=True)
+    assert deep["threshold__mode"] == "stream" and "threshold__mode" not in SCAN().get_params(
+        deep=False)
+
+
+def test_the_detectors_are_listed_by_dir():
+    assert set(tsad_fast._DETECTORS) <= set(dir(tsad_fast))
+
+
+def test_a_clone_fits_like_the_original():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = (rng.random(300) < 0.1).astype(int)
+    a = GradientBoosting(max_iter=20, n_threads=1).fit(X, y)
+    b = sklearn_base.clone(a).fit(X, y)
+    np.testing.assert_array_equal(a.decision_scores_, b.decision_scores_)
