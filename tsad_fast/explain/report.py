@@ -11,7 +11,7 @@ from tsad_fast._optional import pyplot
 def write_report(explanations: Iterable, path: Union[str, Path],
                  variable_names: Optional[Sequence[str]] = None, top: int = 10) -> dict:
     """Write ``path.json``, ``path.md`` and ``path.png`` (the suffix of ``path`` is replaced)
-    for explanations with ``as_dict()`` (e.g. :class:`tsad_fast.detectors.moon.Explanation`).
+    for explanations with ``as_dict()`` (e.g. :class:`tsad_fast.explain.multimodal.Explanation`).
     Returns the paths written."""
     path = Path(path)
     entries = [e.as_dict() for e in explanations]
