@@ -54,6 +54,24 @@ def test_a_nested_setting_never_changes_the_shared_default():
         deep=False)
 
 
+def test_a_detector_without_its_hooks_cannot_be_made():
+    from tsad_fast.detectors import BaseDetector, TorchDetector
+
+    class Half(BaseDetector):
+        def fit(self, X, y=None):
+            return self
+
+    with pytest.raises(TypeError, match="_restore, _score, _state"):
+        Half()
+
+    class NoNetwork(TorchDetector):
+        def _score(self, X):
+            return X[:, 0]
+
+    with pytest.raises(TypeError, match="_after_training, _build_model, _loss, _prepare"):
+        NoNetwork()
+
+
 def test_the_detectors_are_listed_by_dir():
     assert set(tsad_fast._DETECTORS) <= set(dir(tsad_fast))
 

@@ -4,6 +4,7 @@ of the contract: ``n_threads`` for their BLAS and scikit-learn threads, and a le
 ``_model_state`` / ``_restore_model``."""
 from __future__ import annotations
 
+import abc
 from typing import Any, Dict
 
 from tsad_fast._threads import usable_cores
@@ -15,6 +16,14 @@ from tsad_fast.scaling import Standardizer
 class ArrayDetector(BaseDetector):
     """Template: subclasses set ``n_features_in_``, ``decision_scores_`` and ``scaler_`` in
     ``fit`` and implement ``_model_state`` and ``_restore_model`` (their arrays)."""
+
+    @abc.abstractmethod
+    def _model_state(self) -> Dict[str, Any]:
+        """The model's own arrays."""
+
+    @abc.abstractmethod
+    def _restore_model(self, state: Dict[str, Any]) -> None:
+        """Set the model's own fitted attributes from ``_model_state``'s dict."""
 
     def _check_threads(self) -> None:
         if self.n_threads != "auto":

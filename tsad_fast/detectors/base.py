@@ -20,6 +20,7 @@
 """
 from __future__ import annotations
 
+import abc
 import copy
 import hashlib
 import inspect
@@ -173,9 +174,26 @@ def set_params_of(obj: Any, params: Dict[str, Any]) -> Any:
     return obj
 
 
-class BaseDetector:
+class BaseDetector(abc.ABC):
     """Template for the detectors: subclasses implement ``fit``, ``_score`` and the pair
-    ``_state`` / ``_restore`` (everything learned, to save and load)."""
+    ``_state`` / ``_restore`` (everything learned, to save and load); a class that lacks one
+    cannot be instantiated (TypeError naming it)."""
+
+    @abc.abstractmethod
+    def fit(self, X, y=None):
+        """Learn from X (n, c) (and labels y for a supervised detector); returns self."""
+
+    @abc.abstractmethod
+    def _score(self, X: np.ndarray) -> np.ndarray:
+        """Scores (n,) of the validated series X (n, c)."""
+
+    @abc.abstractmethod
+    def _state(self) -> Dict[str, Any]:
+        """Everything learned, as arrays, tensors and plain values."""
+
+    @abc.abstractmethod
+    def _restore(self, state: Dict[str, Any]) -> None:
+        """Set the fitted attributes from ``_state``'s dict."""
 
     def get_params(self, deep: bool = True) -> Dict[str, Any]:
         """The constructor's parameters; with ``deep``, also those of a parameter that has

@@ -18,6 +18,7 @@ scores exactly as the fitted one: scoring always runs on those arrays.
 """
 from __future__ import annotations
 
+import abc
 from typing import Any, Dict
 
 import numpy as np
@@ -39,6 +40,14 @@ class WindowBaseline(ArrayDetector):
     def _check_params(self) -> None:
         check_int(self.window, "window", 1)
         self._check_threads()
+
+    @abc.abstractmethod
+    def _fit_windows(self, windows: np.ndarray) -> np.ndarray:
+        """Learn from the flattened training windows; return their scores."""
+
+    @abc.abstractmethod
+    def _score_windows(self, windows: np.ndarray) -> np.ndarray:
+        """Scores of flattened windows (n_windows, window * c)."""
 
     def _flat_windows(self, Z: np.ndarray) -> np.ndarray:
         """(n - window + 1, window * c) float32: window i covers rows i .. i + window - 1 of the

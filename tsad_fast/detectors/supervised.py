@@ -18,6 +18,7 @@ not train on; on the training rows when ``validation_size`` is 0) or a threshold
 """
 from __future__ import annotations
 
+import abc
 from typing import Any, Dict
 
 import numpy as np
@@ -55,6 +56,14 @@ class SupervisedBaseline(ArrayDetector):
             raise ValueError(f"class_weight must be None or 'balanced', got "
                              f"{self.class_weight!r}")
         self._check_threads()
+
+    @abc.abstractmethod
+    def _fit_classifier(self, features: np.ndarray, y: np.ndarray, weights) -> None:
+        """Fit on standardised features (n, 4 c), labels (n,) and sample weights (or None)."""
+
+    @abc.abstractmethod
+    def _raw(self, features: np.ndarray) -> np.ndarray:
+        """The log-odds of an anomaly (n,) of standardised features."""
 
     def _features(self, X: np.ndarray) -> np.ndarray:
         return self.scaler_.transform(window_features(X, self.window))

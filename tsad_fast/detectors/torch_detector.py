@@ -22,6 +22,7 @@ validation windows from rows no training window covers) and ``_train`` (GBOC's o
 """
 from __future__ import annotations
 
+import abc
 import copy
 import math
 import warnings
@@ -53,24 +54,24 @@ class TorchDetector(BaseDetector):
     def _check_model_params(self) -> None:
         """Validate the model's own parameters (TypeError/ValueError naming them)."""
 
+    @abc.abstractmethod
     def _prepare(self, X: np.ndarray, y: Optional[np.ndarray]) -> Sequence[Any]:
         """Training samples from the validated series X (n, c): tensors sharing their first
         dimension (one row per sample, in time order)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _build_model(self):
         """The network, built from the fitted attributes (``n_features_in_``, ...)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _loss(self, model, batch: Sequence[Any], context: Any) -> Tuple[Any, Dict[str, Any]]:
         """(scalar loss tensor, {part name: scalar tensor}) of a batch on the model's device;
         ``context`` is what the training loop passes (None in the template's, GBOC's ball
         centers in its own)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _after_training(self, X: np.ndarray, samples: Sequence[Any]) -> np.ndarray:
         """Set the model's own fitted attributes; return the training scores (n,)."""
-        raise NotImplementedError
 
     # --- parameters ----------------------------------------------------------------------------
     def _check_params(self) -> None:
