@@ -89,6 +89,10 @@ def test_best_f1_cut_on_the_held_out_rows(cls):
     np.testing.assert_allclose(model.decision_scores_[:1050], alone.decision_scores_)
     held = model.decision_scores_[1050:]
     assert model.threshold_ == BestF1().fit(held, y[1050:]).threshold_
+    y_late = y.copy()
+    y_late[1050:] = 0
+    with pytest.raises(ValueError, match="the 450 held-out rows hold only class 0"):
+        cls(threshold="best-f1", validation_size=0.3, n_threads=1).fit(X, y_late)
     with pytest.raises(ValueError, match="unsupervised"):
         from tsad_fast import PCA
         PCA(window=5, threshold="best-f1").fit(X)

@@ -224,6 +224,12 @@ class BaseDetector(abc.ABC):
             if labels is None:
                 raise ValueError(f"threshold={self.threshold!r} learns from labels; "
                                  f"{type(self).__name__} is unsupervised")
+            held = np.asarray(labels)[rows]
+            if held.size and held.min() == held.max():
+                raise ValueError(f"threshold={self.threshold!r} needs both classes in the "
+                                 f"labelled rows it is fitted on, the {held.size} held-out "
+                                 f"rows hold only class {int(held[0])}; change "
+                                 "validation_size")
             self.thresholder_ = thresholder.fit(scores[rows], labels[rows])
         else:
             self.thresholder_ = thresholder.fit(scores)

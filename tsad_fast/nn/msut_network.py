@@ -48,13 +48,14 @@ class MSUTNetwork(nn.Module):
     def forward(self, x: torch.Tensor, branches: bool = False):
         """x (B, T, C) -> (reconstruction (B, T, C), regulariser); with ``branches`` also
         each branch's reconstruction through the head alone, spatial then temporal (each
-        (B, T, C); the spatial one is None without the spatial module)."""
+        (B, T, C); both None without the spatial module, whose fused reconstruction is the
+        temporal one)."""
         weight, offset = self.embed.weight[:, 0], self.embed.bias + self.variable_embedding
         temporal = self.temporal.affine(x, weight, offset)                  # (B, T, C, D)
         regularizer = x.new_zeros(())
         if self.spatial is None:
             out = self.head(temporal)[..., 0]
-            return (out, regularizer, None, out) if branches else (out, regularizer)
+            return (out, regularizer, None, None) if branches else (out, regularizer)
         operator, constant, regularizer = self.spatial.affine(x, weight, offset)
         readout = self.gate_spatial.weight.T                              # the gate's spatial part
         rows = x.reshape(-1, x.shape[-1])

@@ -14,7 +14,7 @@ def written_out(net, x: torch.Tensor, branches: bool = False):
     temporal = net.temporal(h)
     if net.spatial is None:
         out = net.head(temporal)[..., 0]
-        return (out, x.new_zeros(()), None, out) if branches else (out, x.new_zeros(()))
+        return (out, x.new_zeros(()), None, None) if branches else (out, x.new_zeros(()))
     spatial, regularizer = net.spatial(h)
     gate = torch.sigmoid(net.gate_spatial(spatial) + net.gate_temporal(temporal))
     out = net.head(gate * spatial + (1 - gate) * temporal)[..., 0]
