@@ -120,6 +120,24 @@ def test_thread_budget_is_set_in_fit_and_restored():
     assert auto.threads_seen_ == _threads.usable_cores()
 
 
+def _subnormal_products():
+    """1e-20 * 1e-20 over 2^20 elements, which torch splits across its pool's threads: the
+    count of nonzero (subnormal) results."""
+    return int(torch.count_nonzero(torch.full((1 << 20,), 1e-20) * 1e-20))
+
+
+def test_every_pool_thread_flushes_subnormals_inside_the_budget_and_not_after():
+    assert _subnormal_products() == 1 << 20
+    with _threads.torch_threads(_threads.usable_cores()):
+        assert _subnormal_products() == 0
+        with _threads.torch_threads(1):  # nested: the outer block keeps flushing
+            assert _subnormal_products() == 0
+        assert _subnormal_products() == 0
+    assert _subnormal_products() == 1 << 20
+    TinyAutoencoder().fit(series())
+    assert _subnormal_products() == 1 << 20
+
+
 def test_streaming_spot_threshold_makes_predict_depend_on_the_series():
     X = series(1200)
     model = TinyAutoencoder(threshold=SPOTThreshold(mode="stream", level=0.9)).fit(X)
