@@ -42,6 +42,34 @@ def test_core_runs_without_the_extras():
     assert result.stdout.strip() == "ok"
 
 
+def test_baselines_fit_save_and_load_without_torch(tmp_path):
+    result = run(f"""
+        import numpy as np
+        from tsad_fast import PCA, IForest, KNN, GradientBoosting
+        X = np.random.default_rng(0).normal(size=(300, 3))
+        for detector in (PCA(window=10), IForest(window=10, n_estimators=5), KNN(window=10)):
+            detector.fit(X).save({str(tmp_path)!r} + "/model")
+            back = type(detector).load({str(tmp_path)!r} + "/model")
+            assert np.array_equal(back.decision_function(X), detector.decision_function(X))
+        y = (np.arange(300) % 50 < 5).astype(int)
+        assert GradientBoosting(max_iter=5).fit(X, y).predict(X).shape == (300,)
+        assert "torch" not in sys.modules
+        print("ok")
+    """, blocked=("torch", "tqdm", "matplotlib"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_baselines_name_the_baselines_extra():
+    result = run("""
+        import numpy as np
+        from tsad_fast import PCA
+        PCA(window=5).fit(np.zeros((50, 2)))
+    """)
+    assert result.returncode != 0
+    assert 'tsad_fast.PCA needs sklearn: pip install "tsad-fast[baselines]"' in result.stderr
+
+
 def test_detectors_name_the_torch_extra():
     result = run("from tsad_fast import GBOC")
     assert result.returncode != 0

@@ -62,19 +62,16 @@ def warned_once() -> bool:
 
 
 def _openmp_runtime() -> Optional[ctypes.CDLL]:
-    """The OpenMP runtime loaded beside torch (GNU, LLVM and Intel runtimes all export
-    ``GOMP_parallel``), found among the libraries this process has mapped (Linux); None
-    elsewhere or when none is loaded."""
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {line.split()[-1] for line in maps if "/" in line}
-    except OSError:
-        return None
-    runtimes = sorted((p for p in paths if os.path.basename(p).startswith(
-        ("libgomp", "libiomp", "libomp"))), key=lambda p: "torch" not in p)
-    for path in runtimes:
+    """The OpenMP runtime torch's CPU library runs on, as ``GOMP_parallel`` resolves from it
+    (several runtimes may be loaded: the one torch ships, the system's, scikit-learn's; torch
+    uses whichever its library was linked to at load); None without one (Windows, a build
+    without OpenMP)."""
+    import torch
+
+    folder = os.path.join(os.path.dirname(torch.__file__), "lib")
+    for name in ("libtorch_cpu.so", "libtorch_cpu.dylib"):
         try:
-            library = ctypes.CDLL(path)
+            library = ctypes.CDLL(os.path.join(folder, name))
             parallel = library.GOMP_parallel
         except (OSError, AttributeError):
             continue

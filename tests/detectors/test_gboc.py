@@ -231,15 +231,18 @@ def test_loads_a_version_1_file(fitted, tmp_path):
     """Files written before thresholders were objects (format 1: a float threshold, GBOC's
     SPOT settings as spot_q / spot_level) load with the same scores and threshold."""
     model, X = fitted
-    model.save(tmp_path / "v2.pt")
-    payload = torch.load(tmp_path / "v2.pt", weights_only=True)
+    from tsad_fast.detectors import persistence
+    from tests.detectors.legacy import write_torch_file
+
+    model.save(tmp_path / "now.pt")
+    payload = persistence.read(tmp_path / "now.pt")
     params = {k: v for k, v in payload["params"].items() if k not in ("threshold", "stride",
                                                                        "n_threads")}
     state = {k: v for k, v in payload["state"].items() if k != "thresholder"}
-    v1 = {**payload, "format_version": 1,
+    v1 = {**payload,
           "params": {**params, "threshold": "spot", "spot_q": 1e-2, "spot_level": 0.9},
           "state": {**state, "threshold": 0.75}}
-    torch.save(v1, tmp_path / "v1.pt")
+    write_torch_file(tmp_path / "v1.pt", v1, version=1)
     back = GBOC.load(tmp_path / "v1.pt")
     assert back.threshold_ == 0.75 and back.thresholder_.q == 1e-2 and back.threshold.level == 0.9
     np.testing.assert_array_equal(back.decision_function(X[:300]), model.decision_function(X[:300]))
@@ -346,13 +349,13 @@ def test_dm_rule_and_legacy_network_train():
 def test_files_of_the_earlier_network_still_load(tmp_path):
     """A file written before ``decoder`` existed (the MLP window decoder, the DM rule) loads
     with its network and scores as before."""
-    from tsad_fast.detectors.base import content_digest
+    from tsad_fast.detectors import persistence
     from tsad_fast.detectors.gboc import _LEGACY
 
     X, _ = periodic(600, 15)
     legacy = GBOC(**{**FAST, **_LEGACY, "epochs": 1}).fit(X)
     legacy.save(tmp_path / "new.pt")
-    payload = torch.load(tmp_path / "new.pt", weights_only=True)
+    payload = persistence.read(tmp_path / "new.pt")
     payload["params"] = {k: v for k, v in payload["params"].items()
                          if k not in GBOC().get_params() or k in (
                              "window", "stride", "hidden", "n_layers", "lam", "lr",
@@ -360,8 +363,7 @@ def test_files_of_the_earlier_network_still_load(tmp_path):
                              "min_support", "prune_kappa", "threshold", "monitor", "device",
                              "seed", "verbose", "backend", "n_threads")}
     assert "decoder" not in payload["params"]
-    payload["sha256"] = content_digest(payload)
-    torch.save(payload, tmp_path / "old.pt")
+    persistence.write(tmp_path / "old.pt", payload)
     back = GBOC.load(tmp_path / "old.pt")
     assert back.decoder == "window" and back.rule == "dm"
     np.testing.assert_array_equal(back.decision_function(X), legacy.decision_function(X))

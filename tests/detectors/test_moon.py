@@ -68,6 +68,21 @@ def test_best_f1_cut_on_the_held_out_timestamps():
     assert model.threshold_ == BestF1().fit(model.decision_scores_[held], y[held]).threshold_
 
 
+def test_balanced_sampling_trains_on_every_anomaly_and_as_many_normal_rows():
+    X, y = labelled(600, 5, 4)
+    model = Moon(**{**SMALL, "sampling": "balanced"})
+    model._check_params()
+    target = torch.from_numpy(y)
+    order = torch.Generator().manual_seed(0)
+    first, second = (model._epoch_samples([None, None, target], order) for _ in range(2))
+    for picked in (first, second):
+        assert picked.unique().numel() == picked.numel() == 2 * int(y.sum())
+        assert int(target[picked].sum()) == int(y.sum())
+    assert not torch.equal(first.sort().values, second.sort().values)  # normals drawn afresh
+    Xt, yt = labelled(600, 5, 5)
+    assert auc_roc(yt, model.fit(X, y).decision_function(Xt)) > 0.9
+
+
 def test_seeded():
     X, y = labelled(300, 5, 2)
     a = Moon(**{**SMALL, "epochs": 1}).fit(X, y).decision_scores_
@@ -86,13 +101,16 @@ def test_loads_a_version_1_file(fitted, tmp_path):
     """Files of format 1 (Moon's threshold fixed at 0.5 and not saved, no threshold or
     training parameters) load with the same scores."""
     model, X, _ = fitted
-    model.save(tmp_path / "v2.pt")
-    payload = torch.load(tmp_path / "v2.pt", weights_only=True)
-    new = ("threshold", "patience", "validation_size", "monitor", "n_threads")
-    v1 = {**payload, "format_version": 1,
+    from tsad_fast.detectors import persistence
+    from tests.detectors.legacy import write_torch_file
+
+    model.save(tmp_path / "now.pt")
+    payload = persistence.read(tmp_path / "now.pt")
+    new = ("threshold", "patience", "validation_size", "monitor", "n_threads", "sampling")
+    v1 = {**payload,
           "params": {k: v for k, v in payload["params"].items() if k not in new},
           "state": {k: v for k, v in payload["state"].items() if k != "thresholder"}}
-    torch.save(v1, tmp_path / "v1.pt")
+    write_torch_file(tmp_path / "v1.pt", v1, version=1)
     back = Moon.load(tmp_path / "v1.pt")
     assert back.threshold_ == 0.5 and back.threshold.value == 0.5
     np.testing.assert_array_equal(back.decision_function(X[:100]), model.decision_function(X[:100]))
@@ -125,6 +143,8 @@ def test_bad_input_and_params(fitted):
         Moon(**{**SMALL, "batch_size": 1}).fit(X, y)
     with pytest.raises(ValueError, match="modality"):
         Moon(**{**SMALL, "modality": "image"}).fit(X, y)
+    with pytest.raises(ValueError, match="sampling"):
+        Moon(**{**SMALL, "sampling": "oversample"}).fit(X, y)
     with pytest.raises(ValueError, match="n_types"):
         Moon(**{**SMALL, "n_types": 0}).fit(X, y)
     with pytest.raises(NotFittedError):

@@ -9,7 +9,6 @@ torch = pytest.importorskip("torch")
 
 from tsad_fast import _threads  # noqa: E402
 from tsad_fast.detectors import TorchDetector  # noqa: E402
-from tsad_fast.detectors.base import to_numpy  # noqa: E402
 from tsad_fast.thresholds import Quantile, SPOTThreshold  # noqa: E402
 from tsad_fast.windows import sliding_windows, window_scores_to_points  # noqa: E402
 
@@ -182,13 +181,3 @@ def test_bad_parameters(params, error, match):
 def test_too_few_samples():
     with pytest.raises(ValueError, match="fewer than 2"):
         TinyAutoencoder(validation_size=0.5).fit(series(9))  # 2 windows, 1 validates
-
-
-def test_to_numpy_round_trip():
-    state = {"a": np.arange(3.0), "b": [np.ones(2)], "c": 1.5}
-    from tsad_fast.detectors.base import to_torch
-
-    back = to_numpy(to_torch(state))
-    np.testing.assert_array_equal(back["a"], state["a"])
-    np.testing.assert_array_equal(back["b"][0], state["b"][0])
-    assert back["c"] == 1.5

@@ -1,20 +1,32 @@
 """Detectors with the PyOD/TSB-AD contract (``fit``, ``decision_function``, ``predict``,
-``decision_scores_``, ``threshold_``, ``labels_``, ``save``/``load``). They need torch: install
-the ``torch`` extra (``pip install "tsad-fast[torch]"``)."""
+``decision_scores_``, ``threshold_``, ``labels_``, ``save``/``load``).
+
+The classical baselines (PCA, IForest, KNN) need only NumPy; the supervised baselines
+(GradientBoosting, Logistic) scikit-learn; the paper detectors (GBOC, Moon, SCAN, MSUTNet) and
+the ``TorchDetector`` template torch, scikit-learn and tqdm: install the ``torch`` extra
+(``pip install "tsad-fast[torch]"``). Each is imported on first use.
+"""
+from importlib import import_module
+
 from tsad_fast._optional import require
-
-for _module in ("torch", "sklearn", "tqdm"):
-    require(_module, "torch", "tsad_fast's detectors (the kernels, metrics and thresholds work "
-                              "without it)")
-
 from tsad_fast.detectors.base import BaseDetector, NotFittedError
 from tsad_fast.detectors.baselines import KNN, PCA, IForest
-from tsad_fast.detectors.gboc import GBOC
-from tsad_fast.detectors.moon import Moon
-from tsad_fast.detectors.msut_net import MSUTNet
-from tsad_fast.detectors.scan import SCAN
 from tsad_fast.detectors.supervised import GradientBoosting, Logistic
-from tsad_fast.detectors.torch_detector import TorchDetector
 
-__all__ = ["BaseDetector", "TorchDetector", "NotFittedError", "GBOC", "Moon", "SCAN", "MSUTNet",
-           "IForest", "PCA", "KNN", "GradientBoosting", "Logistic"]
+_TORCH = {"GBOC": "gboc", "Moon": "moon", "MSUTNet": "msut_net", "SCAN": "scan",
+          "TorchDetector": "torch_detector"}
+
+__all__ = ["BaseDetector", "NotFittedError", "IForest", "PCA", "KNN", "GradientBoosting",
+           "Logistic", *_TORCH]
+
+
+def __getattr__(name):
+    if name not in _TORCH:
+        raise AttributeError(f"module 'tsad_fast.detectors' has no attribute {name!r}")
+    for module in ("torch", "sklearn", "tqdm"):
+        require(module, "torch", f"tsad_fast.{name}")
+    return getattr(import_module(f"tsad_fast.detectors.{_TORCH[name]}"), name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_TORCH))

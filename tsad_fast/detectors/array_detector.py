@@ -7,6 +7,7 @@ from __future__ import annotations
 import abc
 from typing import Any, Dict
 
+from tsad_fast._optional import require
 from tsad_fast._threads import usable_cores
 from tsad_fast._validation import check_int
 from tsad_fast.detectors.base import BaseDetector, to_numpy
@@ -31,6 +32,15 @@ class ArrayDetector(BaseDetector):
 
     def _threads(self) -> int:
         return usable_cores() if self.n_threads == "auto" else int(self.n_threads)
+
+    def _thread_limits(self):
+        """A block's limit of BLAS and OpenMP threads to ``n_threads`` (threadpoolctl)."""
+        return self._sklearn_part("threadpoolctl").threadpool_limits(self._threads())
+
+    def _sklearn_part(self, module: str):
+        """A module of scikit-learn (or threadpoolctl, which it installs), or ImportError
+        naming the extra that installs it."""
+        return require(module, "baselines", f"tsad_fast.{type(self).__name__}")
 
     def _state(self) -> Dict[str, Any]:
         return {"n_features_in": self.n_features_in_, "decision_scores": self.decision_scores_,

@@ -8,34 +8,26 @@
   changes the detector; ``predict(X)`` is ``decision_function(X) > threshold`` as 0/1, with the
   threshold the thresholder gives for those scores (fixed, or computed from them for a
   streaming SPOT).
-* ``save(path)`` writes the parameters and the learned state (tensors, arrays and plain Python
-  values only) with ``torch.save``; ``load(path)`` reads them back with
-  ``torch.load(weights_only=True)``, which rebuilds nothing but tensors and plain values, so a
-  file from an untrusted source cannot run code. ``save`` writes a temporary file and renames
-  it over ``path``, so a crash mid-save leaves the previous file intact; ``load`` raises
-  ValueError for a file it cannot read (truncated, not a torch file, holding pickled objects,
-  another class or format). Since format 3 a file carries the SHA-256 of its content
-  (:func:`content_digest`), so a flipped bit anywhere in the parameters or the state is a
-  ValueError too (the torch file format itself has no checksum over tensor data).
+* ``save(path)`` writes the parameters and the learned state (arrays, tensors and plain
+  Python values only) and ``load(path)`` reads them back without pickle, so a file from an
+  untrusted source cannot run code (:mod:`.persistence`: the format, its SHA-256 over the
+  content, the atomic write). ``load`` raises ValueError for a file it cannot read
+  (truncated, damaged, holding pickled objects, another class or format).
 """
 from __future__ import annotations
 
 import abc
 import copy
-import hashlib
 import inspect
-import os
 from pathlib import Path
 from typing import Any, Dict, Union
 
 import numpy as np
 
 from tsad_fast._validation import as_series
+from tsad_fast.detectors import persistence
 from tsad_fast.thresholds import Thresholder, as_thresholder
 
-_FORMAT = "tsad_fast.detector"
-_FORMAT_VERSION = 3  # 3: SHA-256 of the content; 2: thresholder objects; 1: a float threshold
-_DIGESTED = ("class", "params", "state")  # the entries content_digest covers
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -56,21 +48,9 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def to_torch(value: Any) -> Any:
-    """NumPy arrays inside dicts, lists and tuples as torch tensors (for ``torch.save``)."""
-    import torch
-
-    if isinstance(value, np.ndarray):
-        return torch.from_numpy(np.ascontiguousarray(value))
-    if isinstance(value, dict):
-        return {k: to_torch(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(to_torch(v) for v in value)
-    return value
-
-
 def to_numpy(value: Any) -> Any:
-    """The inverse of :func:`to_torch`: tensors as NumPy arrays (state dicts stay tensors)."""
+    """Tensors inside dicts, lists and tuples as NumPy arrays (a file of format 3 or older
+    holds its arrays as tensors)."""
     if hasattr(value, "numpy") and hasattr(value, "detach"):
         return value.detach().cpu().numpy()
     if isinstance(value, dict):
@@ -80,40 +60,9 @@ def to_numpy(value: Any) -> Any:
     return value
 
 
-def content_digest(payload: Dict[str, Any]) -> str:
-    """SHA-256 (hex) of a detector file's class, parameters and state: dict entries in key
-    order, sequences in order, tensors by dtype, shape and bytes, plain values by repr (exact
-    for floats). Equal for the payload ``save`` writes and the one ``load`` reads back."""
-    import torch
-
-    h = hashlib.sha256()
-
-    def feed(value: Any) -> None:
-        if isinstance(value, dict):
-            h.update(b"{%d" % len(value))
-            for key in sorted(value, key=repr):
-                feed(key)
-                feed(value[key])
-        elif isinstance(value, (list, tuple)):
-            h.update(b"%s%d" % (type(value).__name__.encode(), len(value)))
-            for item in value:
-                feed(item)
-        elif isinstance(value, torch.Tensor):
-            flat = value.detach().cpu().contiguous().reshape(-1)
-            h.update(f"T{flat.dtype}{tuple(value.shape)}".encode())
-            h.update(flat.view(torch.uint8).numpy().tobytes())
-        else:
-            h.update(f"{type(value).__name__}:{value!r};".encode())
-
-    for key in _DIGESTED:
-        feed(key)
-        feed(payload.get(key))
-    return h.hexdigest()
-
-
 def _plain_params(params: Dict[str, Any]) -> Dict[str, Any]:
-    """Constructor parameters as values ``torch.load(weights_only=True)`` accepts: ranges as
-    lists, NumPy scalars as Python numbers, thresholders as their name and parameters."""
+    """Constructor parameters as plain values a detector file holds: ranges as lists, NumPy
+    scalars as Python numbers, thresholders as their name and parameters."""
     out = {}
     for key, value in params.items():
         if isinstance(value, range):
@@ -253,50 +202,26 @@ class BaseDetector(abc.ABC):
 
     # --- persistence -------------------------------------------------------------------------
     def save(self, path: Union[str, Path]) -> None:
-        """Write the parameters and the learned state to ``path`` (a torch file of tensors and
-        plain values only)."""
-        import torch
-
+        """Write the parameters and the learned state to ``path`` (:mod:`.persistence`)."""
         self._check_fitted()
-        payload = {
-            "format": _FORMAT,
-            "format_version": _FORMAT_VERSION,
+        persistence.write(path, {
+            "format": persistence.FORMAT,
+            "format_version": persistence.VERSION,
             "class": type(self).__name__,
             "params": _plain_params(self.get_params(deep=False)),
-            "state": to_torch({**self._state(), "thresholder": self.thresholder_.to_state()}),
-        }
-        payload["sha256"] = content_digest(payload)
-        path = Path(path)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:  # a crash mid-save never leaves a damaged file under the target name
-            torch.save(payload, str(temporary))
-            os.replace(temporary, path)
-        finally:
-            if temporary.exists():
-                temporary.unlink()
+            "state": {**self._state(), "thresholder": self.thresholder_.to_state()},
+        })
 
     @classmethod
     def load(cls, path: Union[str, Path]):
         """Read a detector written by ``save``; refuses files of another class or format."""
-        import torch
-
-        try:
-            payload = torch.load(str(path), map_location="cpu", weights_only=True)
-        except FileNotFoundError:
-            raise
-        except Exception as exc:  # truncated, not a torch file, or holding pickled objects
-            raise ValueError(f"{path} is not a readable tsad_fast detector file "
-                             f"({type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]})") from exc
-        if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-            raise ValueError(f"{path} is not a tsad_fast detector file")
+        payload = persistence.read(path)
         version = payload.get("format_version")
-        if version == _FORMAT_VERSION and payload.get("sha256") != content_digest(payload):
-            raise ValueError(f"{path} is damaged: its content does not match its SHA-256")
         if version == 1:
             payload = cls._upgrade_v1(payload)
-        elif version not in (2, _FORMAT_VERSION):
+        elif version not in (2, 3, persistence.VERSION):
             raise ValueError(f"{path}: format version {version!r} is not supported (this "
-                             f"tsad_fast reads 1 to {_FORMAT_VERSION})")
+                             f"tsad_fast reads 1 to {persistence.VERSION})")
         if payload.get("class") != cls.__name__:
             raise ValueError(f"{path} holds a {payload.get('class')}, not a {cls.__name__}")
         try:  # a damaged file of the formats without a digest (1, 2) may fail here
@@ -332,6 +257,6 @@ class BaseDetector(abc.ABC):
             name, rule_params = "Fixed", {"value": float(payload["state"].get("threshold", 0.5))}
         params["threshold"] = {"thresholder": name, "params": rule_params}
         fitted = {"threshold_": float(payload["state"].get("threshold", 0.5))}
-        return {**payload, "format_version": _FORMAT_VERSION, "params": params,
+        return {**payload, "format_version": persistence.VERSION, "params": params,
                 "state": {**payload["state"], "thresholder": {"name": name, "params": rule_params,
                                                               "fitted": fitted}}}

@@ -72,8 +72,6 @@ class WindowBaseline(ArrayDetector):
 
     def fit(self, X, y=None):
         """Learn from X (n, c), n >= window + 1 (at least two windows); ``y`` is ignored."""
-        from threadpoolctl import threadpool_limits
-
         self._check_params()
         X = as_series(X, "X")
         if X.shape[0] < self.window + 1:
@@ -81,16 +79,14 @@ class WindowBaseline(ArrayDetector):
                              f"{self.window + 1} for two training windows")
         self.n_features_in_ = X.shape[1]
         self.scaler_ = Standardizer.fit(X)
-        with threadpool_limits(self._threads()):
+        with self._thread_limits():
             window_scores = self._fit_windows(self._flat_windows(self.scaler_.transform(X)))
         self.decision_scores_ = window_scores_to_points(window_scores, self.window)
         self._set_threshold(self.decision_scores_)
         return self
 
     def _score(self, X: np.ndarray) -> np.ndarray:
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(self._threads()):
+        with self._thread_limits():
             return window_scores_to_points(self._scored_windows(X), self.window)
 
 
@@ -129,11 +125,12 @@ class IForest(WindowBaseline):
         self.n_threads = n_threads
 
     def _fit_windows(self, windows: np.ndarray) -> np.ndarray:
-        from sklearn.ensemble import IsolationForest
+        ensemble = self._sklearn_part("sklearn.ensemble")
 
         check_int(self.n_estimators, "n_estimators", 1)
-        forest = IsolationForest(n_estimators=self.n_estimators, max_samples=self.max_samples,
-                                 random_state=self.seed, n_jobs=self._threads()).fit(windows)
+        forest = ensemble.IsolationForest(
+            n_estimators=self.n_estimators, max_samples=self.max_samples, random_state=self.seed,
+            n_jobs=self._threads()).fit(windows)
         self.max_samples_ = int(forest.max_samples_)
         trees = [estimator.tree_ for estimator in forest.estimators_]
         self.forest_ = empty_forest(len(trees), max(tree.node_count for tree in trees))
@@ -183,7 +180,7 @@ class PCA(WindowBaseline):
         self.n_threads = n_threads
 
     def _fit_windows(self, windows: np.ndarray) -> np.ndarray:
-        from sklearn.decomposition import PCA as SklearnPCA
+        decomposition = self._sklearn_part("sklearn.decomposition")
 
         if isinstance(self.n_components, (int, np.integer)) and not isinstance(
                 self.n_components, bool):
@@ -191,7 +188,8 @@ class PCA(WindowBaseline):
         else:
             check_real(self.n_components, "n_components", 0.0, 1.0, low_open=True,
                        high_open=True)
-        model = SklearnPCA(n_components=self.n_components, random_state=self.seed).fit(windows)
+        model = decomposition.PCA(n_components=self.n_components,
+                                  random_state=self.seed).fit(windows)
         self.mean_, self.components_ = model.mean_, model.components_
         return self._score_windows(windows)
 
@@ -223,9 +221,9 @@ class KNN(WindowBaseline):
         self.n_threads = n_threads
 
     def _index(self):
-        from sklearn.neighbors import NearestNeighbors
+        neighbors = self._sklearn_part("sklearn.neighbors")
 
-        return NearestNeighbors(algorithm="brute", n_jobs=self._threads()).fit(
+        return neighbors.NearestNeighbors(algorithm="brute", n_jobs=self._threads()).fit(
             self.train_windows_)
 
     def _fit_windows(self, windows: np.ndarray) -> np.ndarray:

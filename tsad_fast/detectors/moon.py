@@ -23,6 +23,7 @@ from tsad_fast.kernels.mv_mtf import MVMTF
 _N_BACKGROUND = 10  # normal training rows kept as the explainer's reference
 _TYPE_ROWS = 256  # labelled anomalies (a seeded sample) that the types are clustered from
 _MODALITIES = ("both", "raw", "mtf")
+_SAMPLINGS = ("all", "balanced")
 
 
 class Moon(TorchDetector):
@@ -37,6 +38,10 @@ class Moon(TorchDetector):
         ``explain`` needs both)
     n_types : anomaly types clustered from the labelled anomalies (paper: three on SMD)
     epochs, batch_size, lr : Adam training of the cross-entropy
+    sampling : the timestamps an epoch trains on: ``"all"`` (default, the paper: each one once)
+        or ``"balanced"``: every anomalous timestamp and as many normal ones, drawn afresh
+        each epoch (seeded). An epoch then costs twice the anomalies' count instead of the
+        series' length.
     patience, validation_size, monitor : early stopping on the last ``validation_size`` of the
         timestamps (default: none; SPEC 2.2 trains a fixed number of epochs)
     threshold : the decision on P(anomaly): a number (default 0.5, the classifier's decision),
@@ -62,9 +67,10 @@ class Moon(TorchDetector):
 
     def __init__(self, alpha: float = 0.9, bins=range(6, 12), os_budget=(1024, 229376),
                  modality: str = "both", n_types: int = 3, epochs: int = 5, batch_size: int = 64,
-                 lr: float = 1e-3, patience=None, validation_size: float = 0.0,
-                 monitor: str = "total", threshold=0.5, device: str = "auto", seed: int = 2024,
-                 verbose: int = 1, backend: str = "auto", n_threads="auto"):
+                 lr: float = 1e-3, sampling: str = "all", patience=None,
+                 validation_size: float = 0.0, monitor: str = "total", threshold=0.5,
+                 device: str = "auto", seed: int = 2024, verbose: int = 1,
+                 backend: str = "auto", n_threads="auto"):
         self.alpha = alpha
         self.bins = bins
         self.os_budget = os_budget
@@ -73,6 +79,7 @@ class Moon(TorchDetector):
         self.epochs = epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.sampling = sampling
         self.patience = patience
         self.validation_size = validation_size
         self.monitor = monitor
@@ -87,6 +94,8 @@ class Moon(TorchDetector):
         if self.modality not in _MODALITIES:
             raise ValueError(f"modality must be one of {_MODALITIES}, got {self.modality!r}")
         check_int(self.n_types, "n_types", 1)
+        if self.sampling not in _SAMPLINGS:
+            raise ValueError(f"sampling must be one of {_SAMPLINGS}, got {self.sampling!r}")
         self._budget()
 
     def _budget(self):
@@ -128,6 +137,18 @@ class Moon(TorchDetector):
         raw, mtf, target = batch
         logits = self._forward(raw, mtf, model)
         return torch.nn.functional.cross_entropy(logits, target), {}
+
+    def _epoch_samples(self, train, order):
+        import torch
+
+        if self.sampling == "all":
+            return super()._epoch_samples(train, order)
+        target = train[2]
+        anomalies = torch.nonzero(target == 1).flatten()
+        normal = torch.nonzero(target == 0).flatten()
+        drawn = normal[torch.randperm(normal.numel(), generator=order)[:anomalies.numel()]]
+        picked = torch.cat([anomalies, drawn])
+        return picked[torch.randperm(picked.numel(), generator=order)]
 
     def _after_training(self, X, samples):
         from tsad_fast.explain.multimodal import MultimodalExplainer

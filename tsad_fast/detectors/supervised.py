@@ -71,8 +71,6 @@ class SupervisedBaseline(ArrayDetector):
     def fit(self, X, y=None):
         """Learn from X (n, c) and its labels y (n,) of 0 (normal) and 1 (anomaly), both
         present."""
-        from threadpoolctl import threadpool_limits
-
         self._check_params()
         X = as_series(X, "X", min_length=2)
         if y is None:
@@ -91,7 +89,7 @@ class SupervisedBaseline(ArrayDetector):
         if self.class_weight == "balanced":
             counts = np.bincount(y[:n_fit], minlength=2)
             weights = (n_fit / (2.0 * counts))[y[:n_fit]]
-        with threadpool_limits(self._threads()):
+        with self._thread_limits():
             self._fit_classifier(features[:n_fit], y[:n_fit], weights)
         self.decision_scores_ = self._probability(features)
         self._set_threshold(self.decision_scores_, y,
@@ -134,13 +132,13 @@ class GradientBoosting(SupervisedBaseline):
         self.n_threads = n_threads
 
     def _fit_classifier(self, features, y, weights) -> None:
-        from sklearn.ensemble import HistGradientBoostingClassifier
+        ensemble = self._sklearn_part("sklearn.ensemble")
 
         check_int(self.max_iter, "max_iter", 1)
         check_int(self.max_leaf_nodes, "max_leaf_nodes", 2)
         check_real(self.learning_rate, "learning_rate", 0.0, np.inf, low_open=True,
                    high_open=True)
-        model = HistGradientBoostingClassifier(
+        model = ensemble.HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes, early_stopping=False,
             random_state=self.seed).fit(features, y, sample_weight=weights)
@@ -186,10 +184,11 @@ class Logistic(SupervisedBaseline):
         self.n_threads = n_threads
 
     def _fit_classifier(self, features, y, weights) -> None:
-        from sklearn.linear_model import LogisticRegression
+        linear_model = self._sklearn_part("sklearn.linear_model")
 
         check_real(self.C, "C", 0.0, np.inf, low_open=True, high_open=True)
-        model = LogisticRegression(C=self.C, max_iter=1000, random_state=self.seed).fit(
+        model = linear_model.LogisticRegression(C=self.C, max_iter=1000,
+                                                random_state=self.seed).fit(
             features, y, sample_weight=weights)
         self.coef_, self.intercept_ = model.coef_[0].copy(), float(model.intercept_[0])
 

@@ -195,7 +195,7 @@ class TorchDetector(BaseDetector):
 
         model.train()
         total, count = 0.0, 0
-        for batch in torch.randperm(len(train[0]), generator=order).split(self.batch_size):
+        for batch in self._epoch_samples(train, order).split(self.batch_size):
             if len(batch) < self._min_batch:
                 continue
             loss, _ = self._loss(model, [t[batch].to(self.device_) for t in train], context)
@@ -207,6 +207,13 @@ class TorchDetector(BaseDetector):
             optimizer.step()
             total, count = total + loss.item() * len(batch), count + len(batch)
         return total / max(count, 1)
+
+    def _epoch_samples(self, train, order):
+        """Indices of the training samples one epoch visits, in order: all of them, shuffled by
+        the generator ``order`` (a model may draw others, with the same generator)."""
+        import torch
+
+        return torch.randperm(len(train[0]), generator=order)
 
     def _evaluate(self, model, tensors, context) -> Tuple[float, Dict[str, float]]:
         """(mean loss, {part: mean}) over samples, in inference batches without gradients."""
