@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 DATA=${TSAD_FAST_DATA:-../shared/data}
 PROTOCOL=${PROTOCOL:-split60}
 MACHINES=${MACHINES:-"1-6 1-7 2-1 2-2 2-7 2-8 3-3 3-4"}
-OUT=benchmarks/results/supervised
+OUT=${OUT:-benchmarks/results/supervised}
 mkdir -p "$OUT"
 declare -A CONFIGS=(
   [half]=""                                                 # P(anomaly) > 0.5, every row trains
