@@ -27,6 +27,8 @@ import numpy as np
 from tsad_fast import __version__, _backend, datasets
 from tsad_fast._config import show_config
 from tsad_fast._optional import pyplot
+from tsad_fast.bench.detectors import REGISTRY
+from tsad_fast.bench.inputs import PROTOCOLS
 from tsad_fast.kernels import spot
 
 
@@ -137,7 +139,7 @@ def _read_series(path: str, role: str, column: Optional[str] = None,
 
 def _load_series(path: Optional[str], column: Optional[str], n_init: Optional[int]):
     """(name, values, labels or None, calibration length) of the series ``spot`` runs on."""
-    if path is not None and not datasets._UCR_NAME.match(Path(path).name):
+    if path is not None and not datasets.is_ucr_file(Path(path).name):
         values = _read_series(path, "series", column, option="--column")
         name = Path(path).stem + (f"[{column}]" if column is not None else "")
         return name, values, None, n_init or max(1, len(values) // 5)
@@ -299,12 +301,17 @@ def _cmd_bench(args) -> int:
 
     require("distributed", "bench", "tsad-fast bench")
     from tsad_fast.bench import run_bench
+    from tsad_fast.bench.store import ResultsExist
 
-    run_bench(args.data, _bench_detectors(args.detectors, args.set), args.out,
-              scheduler=args.scheduler, workers=args.workers, threads=args.threads,
-              resume=args.resume, timeout=args.timeout, protocol=args.protocol, seed=args.seed,
-              explain=args.explain, coalitions=args.coalitions, progress=not args.quiet,
-              plot=args.plot)
+    try:
+        run_bench(args.data, _bench_detectors(args.detectors, args.set), args.out,
+                  scheduler=args.scheduler, workers=args.workers, threads=args.threads,
+                  resume=args.resume, timeout=args.timeout, protocol=args.protocol,
+                  seed=args.seed, explain=args.explain, coalitions=args.coalitions,
+                  progress=not args.quiet, plot=args.plot)
+    except ResultsExist:
+        raise ValueError(f"--out {args.out} already holds results (or an interrupted run's "
+                         "journal): add --resume to complete it, or give another --out") from None
     return 0
 
 
@@ -357,8 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "memory per task, resumable (needs the bench extra)")
     b.add_argument("data", nargs="+", help="TSB-AD .csv, SMD .npz or UCR .txt files, or "
                    "directories of them")
-    b.add_argument("--detectors", required=True, help="comma-separated: gboc, scan, msutnet, "
-                   "moon, iforest, pca, knn, gbdt, logistic (the last three supervised)")
+    b.add_argument("--detectors", required=True, help="comma-separated: " + ", ".join(
+        f"{name} (supervised)" if supervised else name
+        for name, (_, supervised) in REGISTRY.items()))
     b.add_argument("--out", required=True, help="results file, .parquet or .csv")
     where = b.add_mutually_exclusive_group()
     where.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. "
@@ -367,12 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default: the usable cores)")
     b.add_argument("--threads", type=int, help="threads per task (default: the cores shared "
                    "among the local workers; 1 on a remote cluster)")
-    b.add_argument("--resume", action="store_true", help="complete an existing --out, "
-                   "skipping the tasks already in it")
+    b.add_argument("--resume", action="store_true", help="complete an existing --out: the "
+                   "tasks already in it are skipped, those that failed run again")
     b.add_argument("--timeout", type=float, metavar="S", help="kill a task after S seconds "
                    "and record it as a timeout")
-    b.add_argument("--protocol", default="train-test", choices=("train-test", "moon-paper",
-                                                                "split60"))
+    b.add_argument("--protocol", default="train-test", choices=PROTOCOLS)
     b.add_argument("--set", action="append", default=[], metavar="DETECTOR.PARAM=VALUE",
                    help="a detector parameter (repeatable; VALUE read as JSON, else text)")
     b.add_argument("--seed", type=int, default=2024)
@@ -392,31 +399,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cmd_info(args) -> int:
+    show_config()
+    return 0
+
+
+def _cmd_accelerate(args) -> int:
+    from tsad_fast.compat.accelerate import run_script
+
+    run_script(args.script, args.script_args)
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from tsad_fast.demo import run_demo
+
+    run_demo(args.data, args.out, epochs=args.epochs, window=args.window, stride=args.stride,
+             seed=args.seed, verbose=args.verbose, backend=args.backend, plot=args.plot)
+    return 0
+
+
+_COMMANDS = {"info": _cmd_info, "demo": _cmd_demo, "spot": _cmd_spot, "graph": _cmd_graph,
+             "accelerate": _cmd_accelerate, "bench": _cmd_bench, "evaluate": _cmd_evaluate}
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "info":
-            show_config()
-            return 0
-        if args.command == "evaluate":
-            return _cmd_evaluate(args)
-        if args.command == "graph":
-            return _cmd_graph(args)
-        if args.command == "bench":
-            return _cmd_bench(args)
-        if args.command == "accelerate":
-            from tsad_fast.compat.accelerate import run_script
-
-            run_script(args.script, args.script_args)
-            return 0
-        if args.command == "demo":
-            from tsad_fast.demo import run_demo
-
-            run_demo(args.data, args.out, epochs=args.epochs, window=args.window,
-                     stride=args.stride, seed=args.seed, verbose=args.verbose,
-                     backend=args.backend, plot=args.plot)
-            return 0
-        return _cmd_spot(args)
+        return _COMMANDS[args.command](args)
     except (ValueError, TypeError, OSError, ImportError, _backend.BackendUnavailableError) as exc:
         print(f"tsad-fast: error: {exc}", file=sys.stderr)
         return 2

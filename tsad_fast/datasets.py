@@ -159,6 +159,17 @@ def load_smd(root: Union[str, Path], machine: str) -> LabelledSeries:
 _TSBAD_NAME = re.compile(r"_tr_(\d+)_1st_(\d+)\.csv$")
 
 
+def is_tsbad_file(name: str) -> bool:
+    """Whether a file name follows TSB-AD's naming (``..._tr_N_1st_M.csv``)."""
+    return _TSBAD_NAME.search(name) is not None
+
+
+def is_ucr_file(name: str) -> bool:
+    """Whether a file name follows the UCR archive's naming
+    (``NNN_UCR_Anomaly_NAME_TRAINEND_BEGIN_END.txt``)."""
+    return _UCR_NAME.match(name) is not None
+
+
 def load_tsbad_csv(path: Union[str, Path], whole: bool = False) -> LabelledSeries:
     """A TSB-AD CSV (feature columns, then ``Label``); the training part is the first
     ``tr_N`` rows named in the file name. ``test`` is the rest, or with ``whole=True`` every row

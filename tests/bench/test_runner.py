@@ -171,3 +171,46 @@ def test_timeout_kills_the_task_and_the_grid_goes_on(cluster, data, tmp_path):
     assert by.loc["hang", "status"] == "timeout" and "4 s" in by.loc["hang", "error"]
     assert np.isnan(by.loc["hang", "VUS-PR"])
     assert by.loc["pca", "status"] == "ok" and by.loc["pca", "VUS-PR"] > 0
+
+
+def test_failures_are_printed_and_run_again_on_resume(cluster, data, tmp_path, capsys):
+    bad = data / "009_broken_id_9_Synthetic_tr_250_1st_380.csv"
+    bad.write_text("V0,V1,Label\n" + "0.5,oops,0\n" * 300)
+    out = tmp_path / "r.parquet"
+    run_bench(data, ["pca"], out, scheduler=cluster.scheduler_address, progress=False,
+              plot=False)
+    printed = capsys.readouterr().out
+    assert f"error: {bad.stem} / pca: ValueError" in printed and "oops" in printed
+    tsbad_csv(data, 9, anomaly=(380, 395))  # the same name, now a readable file
+    bad.unlink()
+    (data / "009_toy_id_9_Synthetic_tr_250_1st_380.csv").rename(bad)
+    again = run_bench(data, ["pca"], out, scheduler=cluster.scheduler_address, resume=True,
+                      **QUIET)
+    assert again.attrs["n_run"] == 1  # only the failed task ran again
+    assert len(again) == 5 and (again["status"] == "ok").all()
+
+
+def test_wrong_names_and_parameters_are_refused_before_any_task(tmp_path):
+    plain = tmp_path / "data.csv"
+    plain.write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match=r"data.csv.*_tr_N_1st_M\.csv"):
+        run_bench(plain, ["pca"], tmp_path / "r.parquet", **QUIET)
+    toy = tsbad_csv(tmp_path, 1, anomaly=(380, 395))
+    with pytest.raises(ValueError, match="detector 'pca'.*bogus"):
+        run_bench(toy, [{"detector": "pca", "params": {"bogus": 1}}], tmp_path / "r.parquet",
+                  **QUIET)
+    with pytest.raises(ValueError, match="detector 'knn'.*window"):
+        run_bench(toy, [{"detector": "knn", "params": {"window": 0}}],
+                  tmp_path / "r.parquet", **QUIET)
+    assert not list(tmp_path.glob("r.parquet*"))
+
+
+def test_the_command_line_names_its_own_resume_option(cluster, data, tmp_path, capsys):
+    from tsad_fast.cli import main
+
+    out = tmp_path / "r.parquet"
+    out.write_bytes(b"")  # results of an earlier run
+    assert main(["bench", str(data), "--detectors", "pca", "--out", str(out), "--quiet",
+                 "--no-plot"]) == 2
+    error = capsys.readouterr().err
+    assert "add --resume" in error and "resume=True" not in error

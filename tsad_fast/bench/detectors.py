@@ -109,3 +109,15 @@ def build(spec: DetectorSpec, seed: int, threads: int):
         if key in accepted and key not in params:
             params[key] = value
     return factory(**params)
+
+
+def check(spec: DetectorSpec, seed: int) -> None:
+    """Build ``spec``'s detector and check its parameters as its ``fit`` would, before any task
+    runs; ValueError naming the detector's label for an unknown parameter or a bad value."""
+    try:
+        detector = build(spec, seed, 1)
+        check_params = getattr(detector, "_check_params", None)
+        if check_params is not None:
+            check_params()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"detector {spec.label!r}: {exc}") from exc

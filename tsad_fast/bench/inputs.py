@@ -53,9 +53,8 @@ class Split:
 
 def _kind(path: Path) -> Optional[str]:
     kind = _KINDS.get(path.suffix.lower())
-    if kind == "ucr" and not datasets._UCR_NAME.match(path.name):
-        return None
-    return kind
+    named = {"ucr": datasets.is_ucr_file, "tsbad": datasets.is_tsbad_file}.get(kind)
+    return None if named is not None and not named(path.name) else kind
 
 
 def expand(paths: Union[str, Path, Iterable[Union[str, Path]]]) -> List[SeriesRef]:
@@ -77,9 +76,10 @@ def expand(paths: Union[str, Path, Iterable[Union[str, Path]]]) -> List[SeriesRe
                                  ".txt file")
         elif path.is_file():
             if _kind(path) is None:
-                raise ValueError(f"data file {str(path)!r}: expected a TSB-AD .csv, an SMD "
-                                 ".npz or a UCR archive .txt (NNN_UCR_Anomaly_NAME_TRAINEND_"
-                                 "BEGIN_END.txt)")
+                raise ValueError(f"data file {str(path)!r}: expected a TSB-AD .csv (named "
+                                 "..._tr_N_1st_M.csv: its first N rows train, the last column "
+                                 "is the 0/1 Label), an SMD .npz or a UCR archive .txt "
+                                 "(NNN_UCR_Anomaly_NAME_TRAINEND_BEGIN_END.txt)")
             files = [path]
         else:
             raise ValueError(f"data path {str(path)!r} does not exist")

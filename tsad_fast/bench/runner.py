@@ -19,11 +19,11 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Tuple, 
 from tsad_fast._optional import require
 from tsad_fast._threads import usable_cores
 from tsad_fast._validation import check_int, check_real
-from tsad_fast.bench.detectors import DetectorSpec, as_spec
+from tsad_fast.bench.detectors import DetectorSpec, as_spec, check
 from tsad_fast.bench.inputs import PROTOCOLS, expand
 from tsad_fast.bench.isolation import forking_supported
 from tsad_fast.bench.report import box_plot, format_summary, summarize
-from tsad_fast.bench.store import ResultStore
+from tsad_fast.bench.store import FAILED, ResultStore
 from tsad_fast.bench.task import Task, failed_row, run_task
 
 DetectorLike = Union[str, Mapping[str, Any], DetectorSpec]
@@ -85,7 +85,8 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
     workers : worker processes of that LocalCluster (default: the usable cores)
     threads : torch / BLAS / OpenMP threads per task (default: the usable cores shared among
         the local workers, 1 on a remote cluster)
-    resume : complete an ``out`` that holds results: the tasks already there are skipped
+    resume : complete an ``out`` that holds results: the tasks already there are skipped,
+        except those that failed ("error", "timeout"), which run again
     timeout : seconds a task may run before it is killed and recorded as "timeout" (tasks then
         run in a forked child of their worker; POSIX only)
     protocol : "train-test", "moon-paper" or "split60" (:mod:`tsad_fast.bench.inputs`)
@@ -125,13 +126,15 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
     labels = [spec.label for spec in specs]
     if len(set(labels)) != len(labels):
         raise ValueError(f"detectors: labels must differ, got {labels}")
+    for spec in specs:  # a wrong parameter stops the grid here, not in every task
+        check(spec, seed)
     store = ResultStore(out, resume=resume)
     local = scheduler is None
     n_workers = workers if workers is not None else usable_cores()
     per_task = threads or (max(1, usable_cores() // n_workers) if local else 1)
     tasks = [Task(ref, spec, protocol, seed, per_task, explain, coalitions)
              for ref in series for spec in specs]
-    todo = [task for task in tasks if task.key not in store]
+    todo = [task for task in tasks if not store.done(task.key)]
     wall = 0.0
     try:
         if todo:
@@ -143,6 +146,7 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
     frame.attrs.update(wall_seconds=wall, n_run=len(todo))
     if report and len(frame):
         print(format_summary(summarize(frame)), flush=True)
+        _print_failures(frame, {task.key for task in todo})
         rate = f" ({60 * len(todo) / wall:.1f} tasks/min)" if wall > 0 else ""
         print(f"{len(todo)} task(s) run in {wall:.1f} s{rate}; {len(frame)} row(s) in {out}",
               flush=True)
@@ -151,6 +155,16 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
         if report:
             print(f"box plot of VUS-PR written to {path}", flush=True)
     return frame
+
+
+def _print_failures(frame, keys) -> None:
+    """One line per task of ``keys`` that failed: its series, detector and error."""
+    if "status" not in frame:
+        return
+    failed = frame[frame["key"].isin(keys) & frame["status"].isin(FAILED)]
+    for row in failed.itertuples():
+        reason = (str(row.error).strip().splitlines() or [""])[0][:300]
+        print(f"{row.status}: {row.series} / {row.detector}: {reason}", flush=True)
 
 
 def _run(todo, store: ResultStore, scheduler, n_workers: int, timeout, progress: bool,

@@ -4,7 +4,9 @@ While a grid runs, each row is appended to a journal beside the output (``OUT.pa
 one JSON line per row, written with one ``write`` call and flushed to disk (``fsync``) before
 the next, so a crash loses at most the line being written, which is then skipped on reading.
 A row whose key is already stored is not appended again (a task Dask retried after losing its
-worker returns one row, and a row already stored is never duplicated). When the grid ends, or
+worker returns one row, and a row already stored is never duplicated), unless the stored row
+is a failure ("error" or "timeout"): a resumed grid runs those tasks again, and their new row
+replaces the old. When the grid ends, or
 is interrupted, every row is written to ``OUT`` (Parquet for ``.parquet``, else CSV) through a
 temporary file renamed over it (an atomic replace), and the journal is removed.
 """
@@ -25,11 +27,18 @@ def _read_table(path: Path):
     return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 
+FAILED = ("error", "timeout")  # the statuses of rows whose task a resumed grid runs again
+
+
+class ResultsExist(ValueError):
+    """``out`` already holds results, and the grid was not asked to resume them."""
+
+
 class ResultStore:
     """The rows of one output file ``out`` (``.parquet`` or ``.csv``).
 
-    ``resume=False`` refuses an ``out`` that already holds results (pass ``resume=True`` to add
-    to them, or another path); ``resume=True`` reads what ``out`` and its journal hold.
+    ``resume=False`` refuses an ``out`` that already holds results (:class:`ResultsExist`);
+    ``resume=True`` reads what ``out`` and its journal hold.
     """
 
     def __init__(self, out: Union[str, Path], resume: bool = False):
@@ -39,9 +48,9 @@ class ResultStore:
         self.journal = self.out.with_name(self.out.name + ".partial.jsonl")
         exists = self.out.exists() or self.journal.exists()
         if exists and not resume:
-            raise ValueError(f"out {str(self.out)!r} already holds results (or an interrupted "
-                             "run's journal): pass resume=True (--resume) to complete it, or "
-                             "another path")
+            raise ResultsExist(f"out {str(self.out)!r} already holds results (or an "
+                               "interrupted run's journal): pass resume=True to complete it, "
+                               "or another path")
         self.rows: Dict[str, Dict[str, Any]] = {}
         if self.out.exists():
             for row in _read_table(self.out).to_dict("records"):
@@ -71,12 +80,17 @@ class ResultStore:
     def __contains__(self, key: str) -> bool:
         return key in self.rows
 
+    def done(self, key: str) -> bool:
+        """Whether ``key``'s task has a row that is not a failure (it need not run again)."""
+        return key in self.rows and self.rows[key].get("status") not in FAILED
+
     def __len__(self) -> int:
         return len(self.rows)
 
     def append(self, row: Dict[str, Any]) -> bool:
-        """Store ``row`` unless its key is stored already; True when it was stored."""
-        if row["key"] in self.rows:
+        """Store ``row`` unless its key is stored already with a row that is not a failure; True
+        when it was stored."""
+        if self.done(row["key"]):
             return False
         line = (json.dumps(row) + "\n").encode()
         fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
