@@ -23,3 +23,12 @@ class Standardizer:
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         return (X - self.mean) / self.std
+
+    def to_state(self) -> dict:
+        """The statistics, under the keys a detector's saved state holds them."""
+        return {"scaler_mean": self.mean, "scaler_std": self.std}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Standardizer":
+        """The Standardizer of :meth:`to_state`'s entries (arrays or tensors) in ``state``."""
+        return cls(np.asarray(state["scaler_mean"]), np.asarray(state["scaler_std"]))

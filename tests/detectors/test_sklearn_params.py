@@ -68,7 +68,8 @@ def test_a_detector_without_its_hooks_cannot_be_made():
         def _score(self, X):
             return X[:, 0]
 
-    with pytest.raises(TypeError, match="_after_training, _build_model, _loss, _prepare"):
+    with pytest.raises(TypeError, match="_after_training, _build_model, _fitted_state, _loss, "
+                                        "_prepare, _restore_fitted"):
         NoNetwork()
 
 

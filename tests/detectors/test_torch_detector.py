@@ -58,12 +58,11 @@ class TinyAutoencoder(TorchDetector):
         errors = self._infer(lambda w: ((self.model_(w) - w) ** 2).mean(dim=1), self._windows(X))
         return window_scores_to_points(errors.double().numpy(), 8)
 
-    def _state(self):
-        return self._common_state()
+    def _fitted_state(self):
+        return {}  # the network is all it learns
 
-    def _restore(self, state):
-        self.n_features_in_ = int(state["n_features_in"])
-        self._restore_common(state)
+    def _restore_fitted(self, state):
+        pass
 
 
 def series(n=400, seed=0):

@@ -219,3 +219,15 @@ def test_more_bins_than_a_byte_holds(backend):
     assert model.n_bins_.max() > 256
     np.testing.assert_allclose(model.transform(X), MVMTF(bins=[300], backend="numpy").fit(X)
                                .transform(X), rtol=1e-12, atol=1e-15)
+
+
+def test_state_round_trip_and_mismatched_state():
+    X = np.random.default_rng(3).normal(size=(400, 4))
+    fitted = MVMTF(bins=range(4, 8)).fit(X)
+    back = MVMTF.from_state(fitted.to_state(), bins=range(4, 8))
+    np.testing.assert_array_equal(back.transform(X[:50]), fitted.transform(X[:50]))
+    state = fitted.to_state()
+    with pytest.raises(ValueError, match="transitions of shape"):
+        MVMTF.from_state({**state, "edges": state["edges"][:3]})
+    with pytest.raises(ValueError, match="not fitted"):
+        MVMTF().to_state()

@@ -44,12 +44,11 @@ class ArrayDetector(BaseDetector):
 
     def _state(self) -> Dict[str, Any]:
         return {"n_features_in": self.n_features_in_, "decision_scores": self.decision_scores_,
-                "scaler_mean": self.scaler_.mean, "scaler_std": self.scaler_.std,
-                **self._model_state()}
+                **self.scaler_.to_state(), **self._model_state()}
 
     def _restore(self, state: Dict[str, Any]) -> None:
         state = to_numpy(state)
         self.n_features_in_ = int(state["n_features_in"])
         self.decision_scores_ = state["decision_scores"]
-        self.scaler_ = Standardizer(state["scaler_mean"], state["scaler_std"])
+        self.scaler_ = Standardizer.from_state(state)
         self._restore_model(state)

@@ -348,17 +348,17 @@ class GBOC(WindowDetector):
         """Files written before ``decoder`` existed hold the earlier network and ball rule."""
         return params if "decoder" in params else {**params, **_LEGACY}
 
-    def _state(self) -> Dict[str, Any]:
-        return {**super()._state(), "centers": self.centers_, "radii": self.radii_,
+    def _fitted_state(self) -> Dict[str, Any]:
+        return {**super()._fitted_state(), "centers": self.centers_, "radii": self.radii_,
                 "score_scale": self.score_scale_}
 
-    def _restore(self, state: Dict[str, Any]) -> None:
+    def _restore_fitted(self, state: Dict[str, Any]) -> None:
         self.centers_ = to_numpy(state["centers"])
         self.radii_ = to_numpy(state["radii"])
         self.score_scale_ = to_numpy(state["score_scale"]) if "score_scale" in state \
             else np.ones(2)
         self.n_balls_ = int(self.centers_.shape[0])
-        super()._restore(state)
+        super()._restore_fitted(state)
 
 
 def _scale(parts: np.ndarray) -> np.ndarray:

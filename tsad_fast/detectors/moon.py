@@ -229,19 +229,13 @@ class Moon(TorchDetector):
         return write_report(explanations, path, variable_names)
 
     # --- persistence -------------------------------------------------------------------------
-    def _state(self) -> Dict[str, Any]:
-        return {**self._common_state(), "edges": list(self.mvmtf_.edges_),
-                "transitions": self.mvmtf_.transitions_, "background": self.background_,
+    def _fitted_state(self) -> Dict[str, Any]:
+        return {**self.mvmtf_.to_state(), "background": self.background_,
                 "type_centers": self.type_centers_}
 
-    def _restore(self, state: Dict[str, Any]) -> None:
-        self.n_features_in_ = int(state["n_features_in"])
-        self.mvmtf_ = MVMTF(alpha=self.alpha, bins=self.bins, backend=self.backend)
-        self.mvmtf_.edges_ = [to_numpy(e) for e in state["edges"]]
-        self.mvmtf_.n_bins_ = np.array([e.size + 1 for e in self.mvmtf_.edges_], dtype=np.int32)
-        self.mvmtf_.transitions_ = to_numpy(state["transitions"])
-        self.mvmtf_.n_features_in_ = self.n_features_in_
+    def _restore_fitted(self, state: Dict[str, Any]) -> None:
+        self.mvmtf_ = MVMTF.from_state(state, alpha=self.alpha, bins=self.bins,
+                                       backend=self.backend)
         self.background_ = to_numpy(state["background"])
         centers = state.get("type_centers")  # absent in files written before the types
         self.type_centers_ = None if centers is None else to_numpy(centers)
-        self._restore_common(state)

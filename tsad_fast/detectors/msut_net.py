@@ -217,12 +217,12 @@ class MSUTNet(WindowDetector):
         return self._scores_of(self._errors(X))
 
     # --- persistence ---------------------------------------------------------------------------
-    def _state(self) -> Dict[str, Any]:
-        return {**super()._state(), "error_median": self.error_median_,
+    def _fitted_state(self) -> Dict[str, Any]:
+        return {**super()._fitted_state(), "error_median": self.error_median_,
                 "error_scale": self.error_scale_, "graph": self.graph_, "groups": self.groups_}
 
-    def _restore(self, state: Dict[str, Any]) -> None:
-        super()._restore(state)
+    def _restore_fitted(self, state: Dict[str, Any]) -> None:
+        super()._restore_fitted(state)
         self.error_median_ = to_numpy(state["error_median"])
         self.error_scale_ = to_numpy(state["error_scale"])
         self.graph_ = to_numpy(state["graph"])

@@ -15,9 +15,10 @@ fitted on them. Torch runs with the thread count that fits the model (``n_thread
 points alike. Inference runs in batches of ``_eval_batch`` samples without gradients.
 
 Subclasses implement ``_prepare``, ``_build_model``, ``_loss``, ``_after_training``,
-``_score``, ``_state`` / ``_restore`` (their own fitted arrays; the network's ``state_dict``,
-the training scores, the thresholder and the history are saved here), and ``_check_params``
-for their own parameters; they may override ``_split`` (which samples validate; SCAN takes its
+``_score``, ``_fitted_state`` / ``_restore_fitted`` (their own fitted arrays; the network's
+``state_dict``, the training scores, the thresholder and the history are saved here; on
+``load`` their own attributes come back first, then the network is built from them), and
+``_check_model_params`` for their own parameters; they may override ``_split`` (which samples validate; SCAN takes its
 validation windows from rows no training window covers) and ``_train`` (GBOC's outer epochs).
 """
 from __future__ import annotations
@@ -254,13 +255,23 @@ class TorchDetector(BaseDetector):
             return super().decision_function(X)
 
     # --- persistence ---------------------------------------------------------------------------
-    def _common_state(self) -> Dict[str, Any]:
-        return {"model": self.model_.state_dict(), "n_features_in": self.n_features_in_,
-                "decision_scores": self.decision_scores_, "history": self.history_}
+    @abc.abstractmethod
+    def _fitted_state(self) -> Dict[str, Any]:
+        """The model's own fitted attributes, as arrays and plain values."""
 
-    def _restore_common(self, state: Dict[str, Any]) -> None:
-        """Restore what ``_common_state`` saved; call after the model's own attributes are
-        back (the network is built from them)."""
+    @abc.abstractmethod
+    def _restore_fitted(self, state: Dict[str, Any]) -> None:
+        """Set the model's own fitted attributes from ``_fitted_state``'s entries in
+        ``state`` (``n_features_in_`` is back already; the network is built afterwards)."""
+
+    def _state(self) -> Dict[str, Any]:
+        return {"model": self.model_.state_dict(), "n_features_in": self.n_features_in_,
+                "decision_scores": self.decision_scores_, "history": self.history_,
+                **self._fitted_state()}
+
+    def _restore(self, state: Dict[str, Any]) -> None:
+        self.n_features_in_ = int(state["n_features_in"])
+        self._restore_fitted(state)
         self.device_ = resolve_device(self.device)
         self.decision_scores_ = to_numpy(state["decision_scores"])
         self.history_ = list(state["history"])

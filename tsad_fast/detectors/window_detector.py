@@ -7,7 +7,6 @@ from typing import Any, Dict
 
 import numpy as np
 
-from tsad_fast.detectors.base import to_numpy
 from tsad_fast.detectors.torch_detector import TorchDetector
 from tsad_fast.scaling import Standardizer
 from tsad_fast.windows import sliding_windows
@@ -31,11 +30,8 @@ class WindowDetector(TorchDetector):
 
         return torch.from_numpy(np.ascontiguousarray(self.scaler_.transform(X), np.float32))
 
-    def _state(self) -> Dict[str, Any]:
-        return {**self._common_state(), "scaler_mean": self.scaler_.mean,
-                "scaler_std": self.scaler_.std}
+    def _fitted_state(self) -> Dict[str, Any]:
+        return self.scaler_.to_state()
 
-    def _restore(self, state: Dict[str, Any]) -> None:
-        self.n_features_in_ = int(state["n_features_in"])
-        self.scaler_ = Standardizer(to_numpy(state["scaler_mean"]), to_numpy(state["scaler_std"]))
-        self._restore_common(state)
+    def _restore_fitted(self, state: Dict[str, Any]) -> None:
+        self.scaler_ = Standardizer.from_state(state)

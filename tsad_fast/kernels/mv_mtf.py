@@ -156,6 +156,31 @@ class MVMTF:
         """``fit(X).transform(X)``, binning X once."""
         return self._field(self._fit(X))
 
+    def to_state(self) -> dict:
+        """What ``fit`` learned: ``edges`` (list of c arrays) and ``transitions``
+        (c, c, qmax, qmax)."""
+        if not hasattr(self, "transitions_"):
+            raise ValueError("this MVMTF is not fitted yet; call fit first")
+        return {"edges": list(self.edges_), "transitions": self.transitions_}
+
+    @classmethod
+    def from_state(cls, state: dict, **params) -> "MVMTF":
+        """A fitted MVMTF of :meth:`to_state`'s entries (arrays or tensors) in ``state``, with
+        the constructor ``params``; ValueError when they do not fit together."""
+        model = cls(**params)
+        edges = [np.asarray(e, dtype=np.float64).reshape(-1) for e in state["edges"]]
+        transitions = np.asarray(state["transitions"], dtype=np.float64)
+        n_bins = np.array([e.size + 1 for e in edges], dtype=np.int32)
+        c = len(edges)
+        if (transitions.ndim != 4 or transitions.shape[:2] != (c, c)
+                or transitions.shape[2] != transitions.shape[3]
+                or transitions.shape[2] < n_bins.max(initial=0)):
+            raise ValueError(f"MVMTF state: transitions of shape {transitions.shape} do not fit "
+                             f"{c} variables with up to {n_bins.max(initial=0)} bins")
+        model.edges_, model.n_bins_, model.transitions_ = edges, n_bins, transitions
+        model.n_features_in_ = c
+        return model
+
 
 def mv_mtf(X, alpha: float = 0.9, bins: Iterable[int] = range(6, 12),
            omega: Union[str, np.ndarray] = "mean", backend: str = "auto") -> np.ndarray:
