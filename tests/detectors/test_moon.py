@@ -164,7 +164,7 @@ def test_explain_finds_the_shifted_variable(fitted):
     fused = 0.8 * exp.raw_shap + 0.2 * exp.raw_shap.sum() * exp.mtf_shap / 8
     np.testing.assert_allclose(exp.contributions, fused, rtol=1e-12)
     # the raw part is exact Kernel SHAP: it adds up to f(x) - mean f(background)
-    raw, mtf = model._inputs(Xt)
+    raw, mtf = model.inputs(Xt)
     background = torch.from_numpy(model.background_.astype(np.float32))
 
     def prob(raw_rows):

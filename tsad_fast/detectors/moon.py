@@ -123,7 +123,7 @@ class Moon(TorchDetector):
         import torch
 
         self.mvmtf_ = MVMTF(alpha=self.alpha, bins=self.bins, backend=self.backend).fit(X)
-        raw, mtf = self._inputs(X)
+        raw, mtf = self.inputs(X)
         return [raw, mtf, torch.from_numpy(y.astype(np.int64))]
 
     def _build_model(self):
@@ -135,7 +135,7 @@ class Moon(TorchDetector):
         import torch
 
         raw, mtf, target = batch
-        logits = self._forward(raw, mtf, model)
+        logits = self.logits(raw, mtf, model)
         return torch.nn.functional.cross_entropy(logits, target), {}
 
     def _epoch_samples(self, train, order):
@@ -168,29 +168,32 @@ class Moon(TorchDetector):
             self.type_centers_ = MultimodalExplainer(self).fit_types(X, raw, mtf, rows)
         return self._probabilities(raw, mtf)
 
-    # --- model specifics -----------------------------------------------------------------------
-    def _forward(self, raw, mtf, model=None):
-        """Logits (B, 2) of raw and MV-MTF rows on the model's device, for this modality."""
+    # --- the network's inputs and outputs (what the explainer reads) --------------------------
+    def logits(self, raw, mtf, model=None):
+        """The network's logits (B, 2) (normal, anomaly) of raw and MV-MTF rows (B, c) (tensors
+        on the model's device, as :meth:`inputs` gives them), for this ``modality``; ``model``:
+        another network of this detector's shape (training passes the one it trains)."""
         model = self.model_ if model is None else model
         return {"both": lambda: model(raw, mtf), "raw": lambda: model(raw),
                 "mtf": lambda: model(mtf)}[self.modality]()
 
-    def _inputs(self, X: np.ndarray):
-        """(raw rows, MV-MTF rows) as float32 tensors (n, c)."""
+    def inputs(self, X: np.ndarray):
+        """The network's two inputs of the rows X (n, c): (raw rows, MV-MTF rows with the
+        fitted bins and transitions), float32 tensors (n, c) each."""
         import torch
 
         return (torch.from_numpy(X.astype(np.float32)),
                 torch.from_numpy(self.mvmtf_.transform(X).astype(np.float32)))
 
     def _score(self, X: np.ndarray) -> np.ndarray:
-        return self._probabilities(*self._inputs(X))
+        return self._probabilities(*self.inputs(X))
 
     def _probabilities(self, raw, mtf) -> np.ndarray:
         """P(anomaly) (n,) of raw and MV-MTF rows (n, c), in batches without gradients."""
         import torch
 
         def prob(r, m):
-            return torch.softmax(self._forward(r, m), dim=1)[:, 1]
+            return torch.softmax(self.logits(r, m), dim=1)[:, 1]
 
         return self._infer(prob, raw, mtf).double().numpy()
 

@@ -140,7 +140,7 @@ class MultimodalExplainer:
 
     def _background(self):
         """(raw, MV-MTF) float32 tensors (m, c) of the background rows, computed once."""
-        return self.detector._inputs(self.detector.background_)
+        return self.detector.inputs(self.detector.background_)
 
     def _project(self, rows):
         """Projected tokens (:meth:`MultimodalCNN.project`) of float32 rows (B, c) of one
@@ -171,7 +171,7 @@ class MultimodalExplainer:
 
         device = self.detector.device_
         with torch.no_grad():
-            logits = self.detector._forward(raw.to(device), mtf.to(device))
+            logits = self.detector.logits(raw.to(device), mtf.to(device))
             return torch.softmax(logits, dim=1)[:, 1].cpu().double().numpy()
 
     def type_features(self, rows: np.ndarray, raw, mtf, background_raw) -> np.ndarray:
@@ -202,7 +202,7 @@ class MultimodalExplainer:
 
         detector = self.detector
         # row t and its MV-MTF row, which depends on row t - 1 only (t = 0: on itself)
-        raw_rows, mtf_rows = detector._inputs(X[max(t - 1, 0):t + 1])
+        raw_rows, mtf_rows = detector.inputs(X[max(t - 1, 0):t + 1])
         raw_row, mtf_row = raw_rows[-1:], mtf_rows[-1:]
         of_raw = self._holding(mtf_row, "raw")  # the MV-MTF row held at timestamp t
 
