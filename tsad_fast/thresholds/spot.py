@@ -1,11 +1,15 @@
 """SPOT, biSPOT, DSPOT and biDSPOT thresholders (Siffer et al., KDD 2017).
 
-Drop-in replacements for the reference ``spot.py`` classes (on PyPI as ``ads-evt``):
-``fit(init_data, data)``, ``initialize(level)``, ``run(with_alarm)`` return the same keys, with
-NumPy arrays instead of lists. Grimshaw's roots are found exactly (see ``kernels/spot.py``);
-``compat=True`` reproduces the reference's exponential-case likelihood sign error, the default
-uses the correct likelihood and is scale-equivariant. For scoring pipelines,
-:func:`spot_thresholds` is the one-call functional form.
+tsad_fast's SPOT classes, the ones to use in new code: the workflow of the reference
+``spot.py`` (on PyPI as ``ads-evt``): ``fit(init_data, data)``, ``initialize(level)``,
+``run(with_alarm)`` return its keys, with NumPy arrays instead of lists, on the kernel
+:func:`tsad_fast.kernels.spot` (Grimshaw's roots found exactly). The default uses the correct
+exponential-case likelihood and is scale-equivariant; ``compat=True`` reproduces the
+reference's sign error. Code written against the reference itself (its constructor order,
+``initialize(level, min_extrema, verbose)``, ``run(dynamic=...)``) imports
+:mod:`tsad_fast.compat.spot` instead: these classes with the reference's signatures and
+``compat=True``. For scoring pipelines, :func:`spot_thresholds` is the one-call functional
+form, and a detector takes :class:`~tsad_fast.thresholds.SPOTThreshold`.
 """
 from __future__ import annotations
 
