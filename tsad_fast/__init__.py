@@ -2,12 +2,12 @@
 
 Kernels (``tsad_fast.kernels``) run on C++ (``_core``), CUDA (``_cuda``), Numba or NumPy
 backends behind one function each; ``tsad_fast.show_config()`` says which are available.
-Importing ``tsad_fast`` registers every kernel and loads neither torch nor the detectors;
-the detectors (``tsad_fast.GBOC``, ``tsad_fast.Moon``, ``tsad_fast.SCAN``,
-``tsad_fast.MSUTNet``) are imported on first use and need the
-``torch`` extra (``pip install "tsad-fast[torch]"``).
+Importing ``tsad_fast`` registers every kernel and loads neither torch nor scikit-learn; the
+detectors (:mod:`tsad_fast.detectors` lists them) are reached as ``tsad_fast.GBOC`` etc. and
+import what they need on first use.
 """
 from tsad_fast import _threads  # noqa: F401  (sets the OpenMP wait policy before any runtime loads)
+from tsad_fast import detectors as _detectors
 from tsad_fast import kernels  # noqa: F401  (registers every kernel)
 from tsad_fast._config import show_config
 from tsad_fast.thresholds import (SPOT, Fixed, Quantile, SPOTThreshold, ThreeSigma, biSPOT,
@@ -15,8 +15,8 @@ from tsad_fast.thresholds import (SPOT, Fixed, Quantile, SPOTThreshold, ThreeSig
 
 __version__ = "0.1.0"
 
-_DETECTORS = ("GBOC", "Moon", "SCAN", "MSUTNet", "IForest", "PCA", "KNN", "GradientBoosting",
-              "Logistic")
+_DETECTORS = tuple(name for name in _detectors.__all__
+                   if name not in ("BaseDetector", "NotFittedError", "TorchDetector"))
 
 __all__ = ["show_config", "SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds", "ThreeSigma",
            "Quantile", "Fixed", "SPOTThreshold", "__version__", *_DETECTORS]
@@ -24,9 +24,7 @@ __all__ = ["show_config", "SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds
 
 def __getattr__(name):
     if name in _DETECTORS:
-        from tsad_fast import detectors
-
-        return getattr(detectors, name)
+        return getattr(_detectors, name)
     raise AttributeError(f"module 'tsad_fast' has no attribute {name!r}")
 
 

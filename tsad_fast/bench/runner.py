@@ -74,9 +74,9 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
     ----------
     data : files or directories of TSB-AD CSV, SMD ``.npz`` and UCR ``.txt`` series
         (:func:`tsad_fast.bench.inputs.expand`)
-    detectors : registered names (``gboc``, ``scan``, ``msutnet``, ``moon``, ``iforest``,
-        ``pca``, ``knn``, and the supervised ``gbdt`` and ``logistic``), dicts ``{"label", "detector", "params", "supervised"}`` or
-        :class:`DetectorSpec` (:mod:`tsad_fast.bench.detectors`)
+    detectors : registered names (``REGISTRY`` of :mod:`tsad_fast.bench.detectors`: ``gboc``,
+        ``moon``, ``pca``, ...), dicts ``{"label", "detector", "params", "supervised"}`` or
+        :class:`DetectorSpec`
     out : ``.parquet`` or ``.csv`` file of the rows (:mod:`tsad_fast.bench.task` lists the
         columns); rows are journaled as they arrive and the file is replaced atomically at the
         end, or when the run is interrupted
