@@ -26,7 +26,6 @@ import numpy as np
 
 from tsad_fast import __version__, _backend, datasets
 from tsad_fast._config import show_config
-from tsad_fast._optional import pyplot
 from tsad_fast.bench.detectors import REGISTRY
 from tsad_fast.bench.inputs import PROTOCOLS
 from tsad_fast.kernels import spot
@@ -153,28 +152,6 @@ def _load_series(path: Optional[str], column: Optional[str], n_init: Optional[in
     return series.name, series.values, series.labels, n_init or series.train_end
 
 
-def _plot(path: str, values, n_init, result, labels) -> None:
-    plt = pyplot("tsad-fast spot --plot")
-
-    t = np.arange(n_init, values.size)
-    fig, ax = plt.subplots(figsize=(12, 4))
-    ax.plot(np.arange(values.size), values, lw=0.6, color="#5D8AA8", label="series")
-    ax.plot(t, result.upper, lw=1, color="#FF9933", ls="--", label="upper threshold")
-    if result.lower is not None:
-        ax.plot(t, result.lower, lw=1, color="#FF9933", ls=":", label="lower threshold")
-    ax.axvline(n_init, color="grey", lw=0.8)
-    if labels is not None and labels.any():
-        idx = np.flatnonzero(labels)
-        ax.axvspan(idx[0], idx[-1] + 1, color="red", alpha=0.15, label="labelled anomaly")
-    alarms = n_init + result.alarms
-    ax.scatter(alarms, values[alarms], color="red", s=12, zorder=3, label="alarms")
-    ax.set_xlabel("timestamp")
-    ax.legend(loc="upper right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 _LONG_EVALUATION = 100_000_000  # points x buffer lengths beyond which evaluate shows its stages
 
 
@@ -266,7 +243,9 @@ def _cmd_spot(args) -> int:
               f"anomaly {'detected' if hits else 'missed'} "
               f"({int(stream_labels.sum())} labelled points)")
     if args.plot:
-        _plot(args.plot, values, n_init, result, labels)
+        from tsad_fast.plots import plot_spot
+
+        plot_spot(args.plot, values, n_init, result, labels)
         print(f"  plot written to {args.plot}")
     return 0
 

@@ -12,35 +12,9 @@ import time
 from pathlib import Path
 from typing import Dict, Optional, Union
 
-import numpy as np
 
 from tsad_fast import datasets
-from tsad_fast._optional import pyplot
 from tsad_fast.metrics import find_length_rank, get_metrics
-
-
-def plot_detection(path: Union[str, Path], scores: np.ndarray, threshold: float,
-                   labels: np.ndarray, title: str) -> None:
-    """PNG of scores (n,), the threshold and the labelled anomalous segments."""
-    plt = pyplot("the demo's plot")
-
-    fig, ax = plt.subplots(figsize=(14, 4))
-    t = np.arange(scores.size)
-    edges = np.flatnonzero(np.diff(np.r_[0, labels, 0]))
-    for i, (start, stop) in enumerate(zip(edges[::2], edges[1::2])):
-        ax.axvspan(start, stop, color="red", alpha=0.18, lw=0,
-                   label="labelled anomaly" if i == 0 else None)
-    ax.plot(t, scores, lw=0.6, color="#2F5D8A", label="anomaly score")
-    ax.axhline(threshold, color="#FF8C1A", ls="--", lw=1.2, label="threshold")
-    flagged = scores > threshold
-    ax.scatter(t[flagged], scores[flagged], s=3, color="#C0392B", zorder=3, label="flagged")
-    ax.set_xlabel("timestamp")
-    ax.set_ylabel("score")
-    ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def run_demo(data: Optional[Union[str, Path]] = None, out_dir: Union[str, Path] = "tsad-fast-out",
@@ -82,6 +56,8 @@ def run_demo(data: Optional[Union[str, Path]] = None, out_dir: Union[str, Path] 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         png = out / f"gboc_{series.name}.png"
+        from tsad_fast.plots import plot_detection
+
         plot_detection(png, scores, model.threshold_, series.labels,
                        f"GBOC on SMD {series.name} (test part): VUS-PR {metrics['VUS-PR']:.3f}, "
                        f"VUS-ROC {metrics['VUS-ROC']:.3f}")

@@ -1,4 +1,5 @@
-"""Plots of fitted detectors (PNG files; needs the ``plot`` extra)."""
+"""The package's plots, PNG files (need the ``plot`` extra): a detection (scores, threshold,
+labels), SPOT over a stream, a benchmark grid's VUS-PR boxes, MSUT-Net's learned graph."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,3 +34,73 @@ def plot_graph(path: Union[str, Path], graph: np.ndarray, groups: Optional[np.nd
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def plot_detection(path: Union[str, Path], scores: np.ndarray, threshold: float,
+                   labels: np.ndarray, title: str) -> None:
+    """PNG of scores (n,), the threshold and the labelled anomalous segments."""
+    plt = pyplot("plot_detection")
+
+    fig, ax = plt.subplots(figsize=(14, 4))
+    t = np.arange(scores.size)
+    edges = np.flatnonzero(np.diff(np.r_[0, labels, 0]))
+    for i, (start, stop) in enumerate(zip(edges[::2], edges[1::2])):
+        ax.axvspan(start, stop, color="red", alpha=0.18, lw=0,
+                   label="labelled anomaly" if i == 0 else None)
+    ax.plot(t, scores, lw=0.6, color="#2F5D8A", label="anomaly score")
+    ax.axhline(threshold, color="#FF8C1A", ls="--", lw=1.2, label="threshold")
+    flagged = scores > threshold
+    ax.scatter(t[flagged], scores[flagged], s=3, color="#C0392B", zorder=3, label="flagged")
+    ax.set_xlabel("timestamp")
+    ax.set_ylabel("score")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_spot(path: Union[str, Path], values: np.ndarray, n_init: int, result,
+              labels: Optional[np.ndarray] = None) -> None:
+    """PNG of a series (n,), the SPOT thresholds over its stream part (``result``, a
+    :class:`~tsad_fast.thresholds.SpotResult` of the points after the first ``n_init``), its
+    alarms and the labelled anomalies (0/1, n)."""
+    plt = pyplot("plot_spot")
+
+    t = np.arange(n_init, values.size)
+    fig, ax = plt.subplots(figsize=(12, 4))
+    ax.plot(np.arange(values.size), values, lw=0.6, color="#5D8AA8", label="series")
+    ax.plot(t, result.upper, lw=1, color="#FF9933", ls="--", label="upper threshold")
+    if result.lower is not None:
+        ax.plot(t, result.lower, lw=1, color="#FF9933", ls=":", label="lower threshold")
+    ax.axvline(n_init, color="grey", lw=0.8)
+    if labels is not None and labels.any():
+        idx = np.flatnonzero(labels)
+        ax.axvspan(idx[0], idx[-1] + 1, color="red", alpha=0.15, label="labelled anomaly")
+    alarms = n_init + result.alarms
+    ax.scatter(alarms, values[alarms], color="red", s=12, zorder=3, label="alarms")
+    ax.set_xlabel("timestamp")
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_vus_pr_box(frame, path: Union[str, Path]) -> Path:
+    """A PNG of the VUS-PR distribution over the series of a benchmark grid's rows (a pandas
+    frame, :mod:`tsad_fast.bench.task`), one box per detector (ok tasks); returns the path."""
+    plt = pyplot("plot_vus_pr_box")
+    ok = frame[frame["status"] == "ok"]
+    order = [d for d in dict.fromkeys(frame["detector"]) if (ok["detector"] == d).any()]
+    values = [ok.loc[ok["detector"] == d, "VUS-PR"].to_numpy() for d in order]
+    fig, ax = plt.subplots(figsize=(max(4.0, 1.2 * len(order) + 2), 4))
+    ax.boxplot(values, showmeans=True)
+    ax.set_xticks(range(1, len(order) + 1), order, rotation=20)
+    ax.set_ylabel("VUS-PR")
+    ax.set_ylim(0, 1)
+    ax.set_title(f"VUS-PR over {ok['series'].nunique()} series")
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

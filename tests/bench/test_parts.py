@@ -16,7 +16,8 @@ from tsad_fast import datasets  # noqa: E402
 from tsad_fast.bench import isolation  # noqa: E402
 from tsad_fast.bench.detectors import DetectorSpec, as_spec, build  # noqa: E402
 from tsad_fast.bench.inputs import SeriesRef, expand, load  # noqa: E402
-from tsad_fast.bench.report import box_plot, summarize  # noqa: E402
+from tsad_fast.bench.report import summarize
+from tsad_fast.plots import plot_vus_pr_box  # noqa: E402
 from tsad_fast.bench.store import ResultStore  # noqa: E402
 from tsad_fast.bench.task import Task, run_row  # noqa: E402
 from tsad_fast.cli import _bench_detectors, main  # noqa: E402
@@ -193,7 +194,7 @@ def test_summary_means_medians_and_ranks(tmp_path):
     assert (a["tasks"], a["ok"], b["ok"], b["failed"]) == (3, 3, 2, 1)
     assert a["VUS-PR mean"] == pytest.approx(0.6) and a["VUS-PR median"] == pytest.approx(0.7)
     assert a["rank"] == pytest.approx((1 + 2 + 1) / 3) and b["rank"] == pytest.approx(1.5)
-    path = box_plot(frame, tmp_path / "box.png")
+    path = plot_vus_pr_box(frame, tmp_path / "box.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -11,8 +11,9 @@ atomic output), :mod:`.runner` (Dask), :mod:`.report` (summary and box plot).
 """
 from tsad_fast.bench.detectors import REGISTRY, DetectorSpec, as_spec
 from tsad_fast.bench.inputs import PROTOCOLS, expand
-from tsad_fast.bench.report import box_plot, summarize
+from tsad_fast.bench.report import summarize
 from tsad_fast.bench.runner import run_bench
+from tsad_fast.plots import plot_vus_pr_box
 
 __all__ = ["run_bench", "DetectorSpec", "as_spec", "REGISTRY", "PROTOCOLS", "expand",
-           "summarize", "box_plot"]
+           "summarize", "plot_vus_pr_box"]

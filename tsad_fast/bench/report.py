@@ -1,8 +1,6 @@
-"""A grid's summary per detector and its box plot of VUS-PR."""
+"""A grid's summary per detector (its box plot of VUS-PR:
+:func:`tsad_fast.plots.plot_vus_pr_box`)."""
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Union
 
 
 def summarize(frame):
@@ -41,24 +39,3 @@ def summarize(frame):
 def format_summary(summary) -> str:
     """The summary as a fixed-width text table."""
     return summary.to_string(float_format=lambda v: f"{v:.4f}")
-
-
-def box_plot(frame, path: Union[str, Path]) -> Path:
-    """A PNG of the VUS-PR distribution over the series, one box per detector (ok tasks)."""
-    from tsad_fast._optional import pyplot
-
-    plt = pyplot("the benchmark's box plot")
-    ok = frame[frame["status"] == "ok"]
-    order = [d for d in dict.fromkeys(frame["detector"]) if (ok["detector"] == d).any()]
-    values = [ok.loc[ok["detector"] == d, "VUS-PR"].to_numpy() for d in order]
-    fig, ax = plt.subplots(figsize=(max(4.0, 1.2 * len(order) + 2), 4))
-    ax.boxplot(values, showmeans=True)
-    ax.set_xticks(range(1, len(order) + 1), order, rotation=20)
-    ax.set_ylabel("VUS-PR")
-    ax.set_ylim(0, 1)
-    ax.set_title(f"VUS-PR over {ok['series'].nunique()} series")
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path

@@ -22,7 +22,8 @@ from tsad_fast._validation import check_int, check_real
 from tsad_fast.bench.detectors import DetectorSpec, as_spec, check
 from tsad_fast.bench.inputs import PROTOCOLS, expand
 from tsad_fast.bench.isolation import forking_supported
-from tsad_fast.bench.report import box_plot, format_summary, summarize
+from tsad_fast.bench.report import format_summary, summarize
+from tsad_fast.plots import plot_vus_pr_box
 from tsad_fast.bench.store import FAILED, ResultStore
 from tsad_fast.bench.task import Task, failed_row, run_task
 
@@ -151,7 +152,7 @@ def run_bench(data: Union[str, Path, Iterable[Union[str, Path]]],
         print(f"{len(todo)} task(s) run in {wall:.1f} s{rate}; {len(frame)} row(s) in {out}",
               flush=True)
     if plot and "status" in frame and (frame["status"] == "ok").any():
-        path = box_plot(frame, store.out.with_name(store.out.stem + "_vus_pr.png"))
+        path = plot_vus_pr_box(frame, store.out.with_name(store.out.stem + "_vus_pr.png"))
         if report:
             print(f"box plot of VUS-PR written to {path}", flush=True)
     return frame
