@@ -1,4 +1,4 @@
-"""The device path of the CUDA kernels (``tsad_fast/kernels/_device.py``), run without a GPU.
+"""The device path of the CUDA kernels (``tsad_fast/kernels/device.py``), run without a GPU.
 
 Two layers:
 
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from tsad_fast import _backend
-from tsad_fast.kernels import _device, kmeans_assign, nearest_center, vus_areas
+from tsad_fast.kernels import device, kmeans_assign, nearest_center, vus_areas
 from tsad_fast.kernels import kmeans as kmeans_module
 from tsad_fast.kernels import nearest as nearest_module
 from tsad_fast.kernels import vus as vus_module
@@ -68,15 +68,15 @@ def simulated(monkeypatch):
     def is_gpu(obj):
         return isinstance(obj, torch.Tensor)
 
-    for module in (_backend, _device, nearest_module, kmeans_module, vus_module):
+    for module in (_backend, device, nearest_module, kmeans_module, vus_module):
         monkeypatch.setattr(module, "is_gpu_array", is_gpu)
     monkeypatch.setattr(_backend, "unavailable_reason", lambda backend: None)
     real_load = _backend.load
     monkeypatch.setattr(_backend, "load", lambda kernel, backend: (
         (lambda *args: None) if backend == "cuda" else real_load(kernel, backend)))
-    monkeypatch.setattr(_device, "cuda_call", lambda entry: getattr(fake, entry))
-    monkeypatch.setattr(_device.TorchOps, "stream", lambda self, x: 0)
-    monkeypatch.setattr(_device.TorchOps, "on_device", lambda self, x: contextlib.nullcontext())
+    monkeypatch.setattr(device, "cuda_call", lambda entry: getattr(fake, entry))
+    monkeypatch.setattr(device.TorchOps, "stream", lambda self, x: 0)
+    monkeypatch.setattr(device.TorchOps, "on_device", lambda self, x: contextlib.nullcontext())
     return fake
 
 
@@ -145,10 +145,10 @@ def test_mixed_libraries_are_refused(simulated, monkeypatch):
         pass
 
     other_library = type("OtherOps", (), {"name": "cupy"})()
-    monkeypatch.setattr(_device, "adopt", lambda x, name: (
-        (_device.TorchOps(), x) if isinstance(x, torch.Tensor) else (other_library, x)))
+    monkeypatch.setattr(device, "adopt", lambda x, name: (
+        (device.TorchOps(), x) if isinstance(x, torch.Tensor) else (other_library, x)))
     monkeypatch.setattr(nearest_module, "is_gpu_array", lambda x: True)
-    monkeypatch.setattr(_device, "is_gpu_array", lambda x: True)
+    monkeypatch.setattr(device, "is_gpu_array", lambda x: True)
     with pytest.raises(TypeError, match="give both from one library"):
         nearest_center(torch.ones(3, 2), Other())
 
@@ -226,7 +226,7 @@ def test_real_gpu_arrays_stay_on_the_device(library):
 
 
 def test_arrays_on_two_gpus_are_refused(simulated, monkeypatch):
-    monkeypatch.setattr(_device.TorchOps, "device_of",
+    monkeypatch.setattr(device.TorchOps, "device_of",
                         lambda self, x: 1 if getattr(x, "other_gpu", False) else 0)
     C = torch.ones(2, 2, dtype=torch.float64)
     C.other_gpu = True

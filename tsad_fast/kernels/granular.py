@@ -21,6 +21,7 @@ import numpy as np
 
 from tsad_fast import _backend
 from tsad_fast._validation import as_float_array, check_int, check_real
+from tsad_fast.kernels import kmeans  # noqa: F401  (registers shift_tolerance)
 from tsad_fast.kernels._numpy import granular as _ref
 from tsad_fast.kernels._numpy.kmeans import SplitMix64
 
@@ -29,13 +30,6 @@ _backend.register(
     cpp="tsad_fast._core:granular_balls",
     numba="tsad_fast.kernels._numba.granular:granular_balls",
     numpy="tsad_fast.kernels._numpy.granular:granular_balls",
-)
-# the coarse k-means' absolute tolerance, the same value bit for bit on every backend
-_backend.register(
-    "shift_tolerance",
-    cpp="tsad_fast._core:shift_tolerance",
-    numba="tsad_fast.kernels._numba.kmeans:shift_tolerance",
-    numpy="tsad_fast.kernels._numpy.kmeans:shift_tolerance",
 )
 
 

@@ -7,7 +7,7 @@ Numba, C++, CUDA) returns the same labels bit for bit, which is what lets the ba
 construction be reproduced exactly on any of them.
 
 A GPU array X (CuPy, CUDA torch, ...) runs on the ``cuda`` backend without leaving the device
-and the labels come back as an array of its library (see ``_device.py``).
+and the labels come back as an array of its library (see ``device.py``).
 """
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ import numpy as np
 from tsad_fast import _backend
 from tsad_fast._backend import is_gpu_array
 from tsad_fast._validation import as_points_and_centers
-from tsad_fast.kernels import _device
+from tsad_fast.kernels import device
 
+# k-means' absolute shift tolerance (scikit-learn's rule; the granular balls' coarse k-means), the same value bit for bit on every backend
+_backend.register(
+    "shift_tolerance",
+    cpp="tsad_fast._core:shift_tolerance",
+    numba="tsad_fast.kernels._numba.kmeans:shift_tolerance",
+    numpy="tsad_fast.kernels._numpy.kmeans:shift_tolerance",
+)
 _backend.register(
     "kmeans_assign",
     cpp="tsad_fast._core:kmeans_assign",
@@ -50,10 +57,10 @@ def kmeans_assign_unchecked(X: np.ndarray, centers: np.ndarray,
 
 
 def _kmeans_assign_device(X, centers):
-    ops, X, centers = _device.points_and_centers(X, centers, "X", "centers")
+    ops, X, centers = device.points_and_centers(X, centers, "X", "centers")
     (n, d), k = ops.shape(X), ops.shape(centers)[0]
     labels = ops.empty(X, (n,), "int64")
     if n:
-        _device.launch(ops, X, "kmeans_assign_device", ops.pointer(X), n, ops.pointer(centers), k,
+        device.launch(ops, X, "kmeans_assign_device", ops.pointer(X), n, ops.pointer(centers), k,
                        d, ops.pointer(labels))
     return labels

@@ -15,7 +15,7 @@ reference) and Numba take the inner products from a BLAS sgemm one block of quer
 centers are equally near to float32 precision (about 1e-7 relative).
 
 A GPU array Q (CuPy, CUDA torch, ...) runs on the ``cuda`` backend without leaving the device
-and the results come back as arrays of its library (see ``_device.py``).
+and the results come back as arrays of its library (see ``device.py``).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import numpy as np
 from tsad_fast import _backend
 from tsad_fast._backend import is_gpu_array
 from tsad_fast._validation import as_points_and_centers
-from tsad_fast.kernels import _device
+from tsad_fast.kernels import device
 
 _backend.register(
     "nearest_center",
@@ -109,10 +109,10 @@ def nearest_center_unchecked(Q: np.ndarray, C: np.ndarray,
 
 
 def _nearest_center_device(Q, C):
-    ops, Q, C = _device.points_and_centers(Q, C, "Q", "C")
+    ops, Q, C = device.points_and_centers(Q, C, "Q", "C")
     (m, d), k = ops.shape(Q), ops.shape(C)[0]
     distances, indices = ops.empty(Q, (m,), "float64"), ops.empty(Q, (m,), "int64")
     if m:
-        _device.launch(ops, Q, "nearest_center_device", ops.pointer(Q), m, ops.pointer(C), k, d,
+        device.launch(ops, Q, "nearest_center_device", ops.pointer(Q), m, ops.pointer(C), k, d,
                        ops.pointer(distances), ops.pointer(indices))
     return distances, indices

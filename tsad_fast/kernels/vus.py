@@ -9,7 +9,7 @@ the derivation), Numba, C++ and CUDA.
 
 A GPU score (CuPy, CUDA torch, ...) runs on the ``cuda`` backend without leaving the device:
 the labels' runs, the thresholds and the areas are computed there and the areas come back as
-arrays of its library (see ``_device.py``).
+arrays of its library (see ``device.py``).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from tsad_fast import _backend
 from tsad_fast._backend import is_gpu_array
 from tsad_fast._validation import (as_float_array, check_both_classes, check_int, check_labels,
                                    check_window, segments)
-from tsad_fast.kernels import _device
+from tsad_fast.kernels import device
 
 _backend.register(
     "vus_areas",
@@ -85,12 +85,12 @@ def vus_areas_unchecked(labels: np.ndarray, score: np.ndarray, window: int, n_th
 
 
 def _vus_areas_device(labels, score, sliding_window, n_thresholds, window_name):
-    ops, score = _device.adopt(score, "score")
-    score = _device.checked(ops, score, "score", ndim=1, min_rows=1)
+    ops, score = device.adopt(score, "score")
+    score = device.checked(ops, score, "score", ndim=1, min_rows=1)
     n = ops.shape(score)[0]
     window = check_window(sliding_window, n, window_name)
     if is_gpu_array(labels):
-        other, labels = _device.adopt(labels, "labels")
+        other, labels = device.adopt(labels, "labels")
         if other.name != ops.name:
             raise TypeError(f"labels is a {other.name} array but score is a {ops.name} array")
         if ops.device_of(labels) != ops.device_of(score):
@@ -103,7 +103,7 @@ def _vus_areas_device(labels, score, sliding_window, n_thresholds, window_name):
         starts, ends = segments(check_labels(labels, n))
     thresholds = ops.take(ops.sort_descending(score), threshold_positions(n, n_thresholds))
     roc, pr = ops.empty(score, (window + 1,), "float64"), ops.empty(score, (window + 1,), "float64")
-    _device.launch(ops, score, "vus_areas_device", ops.pointer(score), n,
+    device.launch(ops, score, "vus_areas_device", ops.pointer(score), n,
                    np.ascontiguousarray(starts), np.ascontiguousarray(ends),
                    ops.pointer(thresholds), n_thresholds, window, ops.pointer(roc),
                    ops.pointer(pr))

@@ -7,7 +7,7 @@ from typing import Callable, Dict, Optional
 import numpy as np
 
 from tsad_fast._validation import as_float_array, check_int, check_labels
-from tsad_fast.kernels._device import to_host
+from tsad_fast.kernels.device import to_host
 from tsad_fast.kernels.vus import vus_areas_unchecked
 from tsad_fast.metrics._inputs import check_pred, is_boolean, oracle_thresholds
 from tsad_fast.metrics.affiliation import best_affiliation_f1

@@ -13,7 +13,7 @@ from typing import Any, Tuple
 import numpy as np
 
 from tsad_fast._backend import is_gpu_array
-from tsad_fast.kernels import _device
+from tsad_fast.kernels import device
 from tsad_fast.kernels.vus import checked_vus_areas, vus_areas
 
 
@@ -27,7 +27,7 @@ def vus_curves(labels, score, sliding_window: int = 100, n_thresholds: int = 250
 
 def mean_area(areas) -> float:
     """The mean of per-buffer-length areas, summed in order as TSB-AD sums them."""
-    values = _device.adopt(areas, "areas")[0].to_host(areas) if is_gpu_array(areas) else areas
+    values = device.adopt(areas, "areas")[0].to_host(areas) if is_gpu_array(areas) else areas
     values = np.asarray(values, dtype=np.float64)
     return sum(values.tolist()) / values.size
 
