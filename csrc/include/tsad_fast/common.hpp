@@ -6,6 +6,10 @@
 
 #include <cstddef>
 
+#if defined(_MSC_VER) && !defined(__clang__)
+#error "tsad_fast's C++ kernels need GCC or Clang (vector extensions, __attribute__, __builtin_*); MSVC is not supported"
+#endif
+
 #if defined(__CUDACC__)
 #define TSAD_HD __host__ __device__
 #else
