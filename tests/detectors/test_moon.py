@@ -68,6 +68,18 @@ def test_best_f1_cut_on_the_held_out_timestamps():
     assert model.threshold_ == BestF1().fit(model.decision_scores_[held], y[held]).threshold_
 
 
+def test_a_cut_that_cannot_be_fitted_stops_before_training(monkeypatch):
+    X, y = labelled(600, 5, 3)
+    y[-200:] = 0  # the held-out rows hold one class
+
+    def train(*args):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(Moon, "_train", train)
+    with pytest.raises(ValueError, match="held-out rows hold only class 0"):
+        Moon(**{**SMALL, "threshold": "best-f1", "validation_size": 0.2}).fit(X, y)
+
+
 def test_balanced_sampling_trains_on_every_anomaly_and_as_many_normal_rows():
     X, y = labelled(600, 5, 4)
     model = Moon(**{**SMALL, "sampling": "balanced"})

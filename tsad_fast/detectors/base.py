@@ -164,21 +164,27 @@ class BaseDetector(abc.ABC):
             raise ValueError(f"X has {X.shape[1]} channels but {type(self).__name__} was "
                              f"fitted with {self.n_features_in_}")
 
+    def _check_threshold_labels(self, labels, rows=slice(None)) -> None:
+        """ValueError unless a thresholder that learns from labels can: labels given, both
+        classes among ``rows`` (called before training too, so a doomed fit stops at once)."""
+        if not as_thresholder(self.threshold).needs_labels:
+            return
+        if labels is None:
+            raise ValueError(f"threshold={self.threshold!r} learns from labels; "
+                             f"{type(self).__name__} is unsupervised")
+        held = np.asarray(labels)[rows]
+        if held.size and held.min() == held.max():
+            raise ValueError(f"threshold={self.threshold!r} needs both classes in the labelled "
+                             f"rows it is fitted on, the {held.size} held-out rows hold only "
+                             f"class {int(held[0])}; change validation_size")
+
     def _set_threshold(self, scores: np.ndarray, labels=None, rows=slice(None)) -> None:
         """Fit the thresholder on the training scores (one that needs labels: on ``scores`` and
         ``labels`` of ``rows``, a supervised detector's held-out rows); set ``threshold_`` and
         ``labels_``."""
         thresholder = as_thresholder(self.threshold)
         if thresholder.needs_labels:
-            if labels is None:
-                raise ValueError(f"threshold={self.threshold!r} learns from labels; "
-                                 f"{type(self).__name__} is unsupervised")
-            held = np.asarray(labels)[rows]
-            if held.size and held.min() == held.max():
-                raise ValueError(f"threshold={self.threshold!r} needs both classes in the "
-                                 f"labelled rows it is fitted on, the {held.size} held-out "
-                                 f"rows hold only class {int(held[0])}; change "
-                                 "validation_size")
+            self._check_threshold_labels(labels, rows)
             self.thresholder_ = thresholder.fit(scores[rows], labels[rows])
         else:
             self.thresholder_ = thresholder.fit(scores)

@@ -127,6 +127,7 @@ class TorchDetector(BaseDetector):
         with self._thread_budget():
             samples = self._prepare(X, y)
             train, val = self._split(X, samples)
+            self._check_threshold_labels(y, self._held_out(train, val))
             # every GPU's generator too: manual_seed seeds them all (lazily, even for a CPU fit)
             devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
             with torch.random.fork_rng(devices=devices):
@@ -136,10 +137,14 @@ class TorchDetector(BaseDetector):
             self.model_ = model.eval()
             scores = self._after_training(X, samples)
         self.decision_scores_ = scores
-        # a supervised detector's labelled cut: on the held-out rows when there are any
-        held_out = slice(len(train[0]), None) if len(val[0]) else slice(None)
-        self._set_threshold(scores, y, held_out)
+        self._set_threshold(scores, y, self._held_out(train, val))
         return self
+
+    @staticmethod
+    def _held_out(train, val) -> slice:
+        """The rows a supervised detector's labelled cut is fitted on: the held-out samples
+        when there are any, else every one."""
+        return slice(len(train[0]), None) if len(val[0]) else slice(None)
 
     def _split(self, X: np.ndarray, samples: Sequence[Any]) -> Tuple[List[Any], List[Any]]:
         """(training samples, validation samples) of ``_prepare``'s samples: the last
