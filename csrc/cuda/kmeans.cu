@@ -1,4 +1,4 @@
-// The k-means assignment step on the GPU: the canonical scan of scan.cuh (the sum of
+// The k-means assignment step on the GPU: the canonical scan of center_scan.cuh (the sum of
 // (x_j - c_j)^2 over j in order, never fused), so the labels equal the CPU backends bit for
 // bit. The device entry works on the caller's arrays and stream; the host entry copies in and
 // out around it.
@@ -8,7 +8,7 @@
 
 #include "device_array.cuh"
 #include "kmeans_cuda.hpp"
-#include "scan.cuh"
+#include "center_scan.cuh"
 
 namespace tsad_fast {
 namespace cuda {

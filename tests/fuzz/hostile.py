@@ -24,10 +24,10 @@ NONFINITE = (np.nan, np.inf, -np.inf)
 SCALES = (1.0, 1e300, 2.0 ** 1020, 1e150, 1e-150, 1e-300, 1e-310, 1e-320)
 
 # csrc/include/tsad_fast: SIMD widths 2 and 4 (common.hpp), register tiles of 4 queries x 8
-# centers and blocks of 64 queries (nearest.hpp), 4 centers x 2 vectors of points (scan.hpp)
+# centers and blocks of 64 queries (nearest.hpp), 4 centers x 2 vectors of points (center_scan.hpp)
 _EDGES = (1, 2, 4, 8, 16, 32, 64)
 LENGTHS = tuple(sorted({max(1, e + d) for e in _EDGES for d in (-1, 0, 1)}))
-# 256-point blocks (scan.hpp) and 256-center chunks (nearest.hpp)
+# 256-point blocks (center_scan.hpp) and 256-center chunks (nearest.hpp)
 LONG_LENGTHS = (255, 256, 257)
 
 DTYPES = ("<f8",) * 8 + (">f8", "<f4", ">f4", "<i8", ">i4", "?")

@@ -6,6 +6,14 @@
 
 #include <cstddef>
 
+// TSAD_UNFUSED_MISSING: a header whose results must equal the NumPy reference bit for bit
+// stops a host build of a translation unit that may fuse multiply-adds. CMakeLists.txt compiles
+// those units with -ffp-contract=off and defines TSAD_FP_CONTRACT_OFF beside it; the GPU code
+// rounds each operation explicitly (__dmul_rn, __dadd_rn).
+#if !defined(__CUDACC__) && !defined(TSAD_FP_CONTRACT_OFF)
+#define TSAD_UNFUSED_MISSING 1
+#endif
+
 #if defined(_MSC_VER) && !defined(__clang__)
 #error "tsad_fast's C++ kernels need GCC or Clang (vector extensions, __attribute__, __builtin_*); MSVC is not supported"
 #endif

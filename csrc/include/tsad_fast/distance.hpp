@@ -6,6 +6,10 @@
 
 #include "tsad_fast/common.hpp"
 
+#if defined(TSAD_UNFUSED_MISSING)
+#error "needs -ffp-contract=off -DTSAD_FP_CONTRACT_OFF (CMakeLists.txt): bit-equal to NumPy"
+#endif
+
 namespace tsad_fast {
 namespace distance {
 
@@ -17,7 +21,7 @@ TSAD_HD inline double add_sq_diff(double acc, double x, double c) {
   const double diff = __dsub_rn(x, c);
   return __dadd_rn(acc, __dmul_rn(diff, diff));
 #else
-  const double diff = x - c;  // callers' translation units are built with -ffp-contract=off
+  const double diff = x - c;  // unfused: the guard above
   return acc + diff * diff;
 #endif
 }

@@ -1,8 +1,7 @@
 // k-means with the labels of the NumPy reference (tsad_fast/kernels/_numpy/kmeans.py), bit for
 // bit: the assignment step on its own (kmeans_assign), Lloyd's iterations (Hamerly's bounds
 // with safe margins for many centers, plain for two), and k-means++ seeding from a SplitMix64
-// stream. Sums over points run in index order; translation units including this header are
-// compiled with -ffp-contract=off.
+// stream. Sums over points run in index order, unfused (distance.hpp checks the build).
 #pragma once
 
 #include <algorithm>
@@ -16,7 +15,7 @@
 #include "tsad_fast/interrupt.hpp"
 #include "tsad_fast/points.hpp"
 #include "tsad_fast/rng.hpp"
-#include "tsad_fast/scan.hpp"
+#include "tsad_fast/center_scan.hpp"
 
 namespace tsad_fast {
 namespace kmeans {

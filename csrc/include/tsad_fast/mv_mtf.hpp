@@ -3,7 +3,7 @@
 // become edges (the entropy choice) is tsad_fast/kernels/_numpy/mv_mtf.py's choose_edges.
 // Layouts: X (n x c) float64 and B (n x c) int32 row-major; Q, at_most (L x c); E (c x m) edges
 // padded with +inf; W (c x c x q x q) row-major, W[u][k][a][b]; weights (c x c); F (n x c).
-// Built without fused multiply-adds (CMakeLists.txt): the quantiles equal NumPy's bit for bit.
+// Built without fused multiply-adds (checked below): the quantiles equal NumPy's bit for bit.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +13,10 @@
 #include <vector>
 
 #include "tsad_fast/common.hpp"
+
+#if defined(TSAD_UNFUSED_MISSING)
+#error "needs -ffp-contract=off -DTSAD_FP_CONTRACT_OFF (CMakeLists.txt): bit-equal to NumPy"
+#endif
 
 namespace tsad_fast {
 namespace mv_mtf {

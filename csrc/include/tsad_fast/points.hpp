@@ -1,7 +1,7 @@
 // Point sets kept dimension-major (d x n), so loops over points vectorise without reordering
 // any sum, and the canonical squared distance: the terms (x_j - c_j)^2 rounded one by one and
-// summed over j in order (distance::add_sq_diff), the same bits on every backend. Translation
-// units including this header are compiled with -ffp-contract=off.
+// summed over j in order (distance::add_sq_diff), the same bits on every backend (distance.hpp
+// stops a build that may fuse multiply-adds).
 #pragma once
 
 #include <cstddef>

@@ -172,7 +172,7 @@ inline void scan_block_base(const Points& p, const double* centers, std::size_t 
 }
 
 #if defined(TSAD_X86_VARIANTS)
-// No multiply-add is fused here: the translation unit is built with -ffp-contract=off.
+// No multiply-add is fused here (distance.hpp checks the build).
 __attribute__((target("avx2,fma"))) inline void scan_block_avx2(
     const Points& p, const double* centers, std::size_t k, std::size_t begin, std::size_t len,
     double* best, double* second, std::int64_t* arg) {
