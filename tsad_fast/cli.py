@@ -343,9 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "memory per task, resumable (needs the bench extra)")
     b.add_argument("data", nargs="+", help="TSB-AD .csv, SMD .npz or UCR .txt files, or "
                    "directories of them")
-    b.add_argument("--detectors", required=True, help="comma-separated: " + ", ".join(
-        f"{name} (supervised)" if supervised else name
-        for name, (_, supervised) in REGISTRY.items()))
+    b.add_argument("--detectors", required=True, help="comma-separated: " + ", ".join(REGISTRY))
     b.add_argument("--out", required=True, help="results file, .parquet or .csv")
     where = b.add_mutually_exclusive_group()
     where.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. "

@@ -85,6 +85,8 @@ def test_specs_from_names_dicts_and_callables():
     assert spec.params_json() == '{"n_components": 0.9}'
     custom = as_spec({"detector": PCA, "supervised": True})
     assert custom.label == "PCA" and custom.supervised
+    from tsad_fast.detectors import GradientBoosting  # the class's own tag, when not given
+    assert as_spec({"detector": GradientBoosting}).supervised and not as_spec(PCA).supervised
     with pytest.raises(ValueError, match="unknown detector"):
         as_spec("lof")
     with pytest.raises(ValueError, match="unknown key"):

@@ -8,23 +8,17 @@ its constructor ``params``. Strings like ``"gboc"`` and dicts ``{"label": ..., "
 """
 from __future__ import annotations
 
-import importlib
+from importlib import import_module
 import inspect
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Mapping, Union
 
-# name -> ("module:Class", supervised)
-REGISTRY: Dict[str, tuple] = {
-    "gboc": ("tsad_fast.detectors:GBOC", False),
-    "scan": ("tsad_fast.detectors:SCAN", False),
-    "msutnet": ("tsad_fast.detectors:MSUTNet", False),
-    "moon": ("tsad_fast.detectors:Moon", True),
-    "iforest": ("tsad_fast.detectors:IForest", False),
-    "pca": ("tsad_fast.detectors:PCA", False),
-    "knn": ("tsad_fast.detectors:KNN", False),
-    "gbdt": ("tsad_fast.detectors:GradientBoosting", True),
-    "logistic": ("tsad_fast.detectors:Logistic", True),
+# a grid's short name -> the class in tsad_fast.detectors (whose ``supervised`` tag says whether
+# its fit takes the fit part's labels)
+REGISTRY: Dict[str, str] = {
+    "gboc": "GBOC", "scan": "SCAN", "msutnet": "MSUTNet", "moon": "Moon", "iforest": "IForest",
+    "pca": "PCA", "knn": "KNN", "gbdt": "GradientBoosting", "logistic": "Logistic",
 }
 
 
@@ -32,8 +26,8 @@ REGISTRY: Dict[str, tuple] = {
 class DetectorSpec:
     """``label`` (results name), ``detector`` (registered name or callable), ``params``
     (constructor keywords, JSON-serialisable: they are part of each result's key),
-    ``supervised`` (fit takes the fit part's labels; a registered name knows, a callable
-    says)."""
+    ``supervised`` (fit takes the fit part's labels: the class's ``supervised`` tag, or what a
+    dict says)."""
 
     label: str
     detector: Union[str, Callable[..., Any]]
@@ -45,12 +39,12 @@ class DetectorSpec:
         return json.dumps(dict(self.params), sort_keys=True)
 
 
-def as_spec(value: Union[str, Mapping[str, Any], DetectorSpec]) -> DetectorSpec:
-    """A :class:`DetectorSpec` from a registered name, a dict with ``detector`` (and optional
-    ``label``, ``params``, ``supervised``) or a spec."""
+def as_spec(value: Union[str, Callable[..., Any], Mapping[str, Any], DetectorSpec]) -> DetectorSpec:
+    """A :class:`DetectorSpec` from a registered name, a detector class (or callable), a dict
+    with ``detector`` (and optional ``label``, ``params``, ``supervised``) or a spec."""
     if isinstance(value, DetectorSpec):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) or callable(value):
         value = {"detector": value}
     if not isinstance(value, Mapping) or "detector" not in value:
         raise TypeError(f"detectors: expected a name, a dict with 'detector' or a DetectorSpec, "
@@ -66,21 +60,22 @@ def as_spec(value: Union[str, Mapping[str, Any], DetectorSpec]) -> DetectorSpec:
         if name not in REGISTRY:
             raise ValueError(f"detectors: unknown detector {detector!r}; registered: "
                              f"{', '.join(REGISTRY)} (or pass a callable)")
-        return DetectorSpec(str(value.get("label", name)), name, params, REGISTRY[name][1])
+        supervised = getattr(import_module("tsad_fast.detectors"), REGISTRY[name]).supervised
+        return DetectorSpec(str(value.get("label", name)), name, params, supervised)
     if not callable(detector):
         raise TypeError(f"detectors: 'detector' must be a registered name or a callable, got "
                         f"{detector!r}")
     label = value.get("label", getattr(detector, "__name__", None))
     if not label:
         raise ValueError(f"detectors: give a 'label' for {detector!r}")
-    return DetectorSpec(str(label), detector, params, bool(value.get("supervised", False)))
+    supervised = value.get("supervised", getattr(detector, "supervised", False))
+    return DetectorSpec(str(label), detector, params, bool(supervised))
 
 
 def _factory(spec: DetectorSpec) -> Callable[..., Any]:
     if callable(spec.detector):
         return spec.detector
-    module, name = REGISTRY[spec.detector][0].split(":")
-    return getattr(importlib.import_module(module), name)
+    return getattr(import_module("tsad_fast.detectors"), REGISTRY[spec.detector])
 
 
 def preload(spec: DetectorSpec) -> None:

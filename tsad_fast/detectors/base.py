@@ -126,7 +126,13 @@ def set_params_of(obj: Any, params: Dict[str, Any]) -> Any:
 class BaseDetector(abc.ABC):
     """Template for the detectors: subclasses implement ``fit``, ``_score`` and the pair
     ``_state`` / ``_restore`` (everything learned, to save and load); a class that lacks one
-    cannot be instantiated (TypeError naming it)."""
+    cannot be instantiated (TypeError naming it).
+
+    ``supervised`` (class-level): whether ``fit(X, y)`` learns from labels ``y`` (Moon and the
+    supervised baselines) or ignores them.
+    """
+
+    supervised = False
 
     @abc.abstractmethod
     def fit(self, X, y=None):

@@ -49,6 +49,8 @@ class SupervisedBaseline(ArrayDetector):
     """Template: subclasses implement ``_fit_classifier(features, y, weights)``,
     ``_raw(features)`` (the log-odds of an anomaly), ``_model_state`` and ``_restore_model``."""
 
+    supervised = True
+
     def _check_params(self) -> None:
         check_int(self.window, "window", 1)
         check_real(self.validation_size, "validation_size", 0.0, 1.0, high_open=True)
