@@ -39,7 +39,8 @@ class DetectorSpec:
         return json.dumps(dict(self.params), sort_keys=True)
 
 
-def as_spec(value: Union[str, Callable[..., Any], Mapping[str, Any], DetectorSpec]) -> DetectorSpec:
+def as_spec(value: Union[str, Callable[..., Any], Mapping[str, Any], DetectorSpec]
+            ) -> DetectorSpec:
     """A :class:`DetectorSpec` from a registered name, a detector class (or callable), a dict
     with ``detector`` (and optional ``label``, ``params``, ``supervised``) or a spec."""
     if isinstance(value, DetectorSpec):
