@@ -104,6 +104,14 @@ def test_without_patience_every_epoch_runs_and_no_validation_is_needed():
     assert len(model.history_) == 4 and "val_loss" not in model.history_[0]
 
 
+def test_an_early_stop_ends_the_progress_bar_at_the_epochs_run(capsys):
+    model = TinyAutoencoder(epochs=40, patience=1, lr=0.5, verbose=1).fit(series())
+    assert len(model.history_) < 40
+    last = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "stopped early" in last and "100%" in last
+    assert f"{len(model.history_)}/{len(model.history_)}" in last
+
+
 def test_monitor_total_watches_the_objective():
     model = TinyAutoencoder(epochs=3, monitor="total").fit(series())
     h = model.history_[0]

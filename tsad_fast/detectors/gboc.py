@@ -31,6 +31,7 @@ import numpy as np
 
 from tsad_fast._validation import check_int, check_real
 from tsad_fast.detectors.base import to_numpy
+from tsad_fast.detectors.torch_detector import close_bar
 from tsad_fast.detectors.window_detector import WindowDetector
 from tsad_fast.kernels.granular import check_rule, granular_balls_unchecked
 from tsad_fast.kernels.nearest import nearest_center_unchecked
@@ -223,6 +224,7 @@ class GBOC(WindowDetector):
         best, best_state, history = math.inf, None, []
         bar = tqdm(total=self.epochs * self.inner_epochs, desc="GBOC", unit="pass",
                    disable=self.verbose == 0)
+        stopped = False
         for epoch in range(1, self.epochs + 1):
             model.eval()
             codes = self._encode(model, train)
@@ -254,10 +256,11 @@ class GBOC(WindowDetector):
                     stale += 1
                     if self.patience is not None and stale >= self.patience:
                         model.load_state_dict(epoch_state)
+                        stopped = True
                         break
             if epoch_best < best:
                 best, best_state = epoch_best, copy.deepcopy(model.state_dict())
-        bar.close()
+        close_bar(bar, stopped)
         if best_state is not None:
             model.load_state_dict(best_state)
         return history

@@ -37,6 +37,15 @@ from tsad_fast.detectors.base import BaseDetector, resolve_device, to_numpy
 from tsad_fast.thresholds import as_thresholder
 
 
+def close_bar(bar, stopped_early: bool) -> None:
+    """Close a training progress bar; one stopped early ends at 100 % of the passes it ran and
+    says so, rather than looking interrupted."""
+    if stopped_early and not bar.disable:
+        bar.total = bar.n
+        bar.set_description(f"{bar.desc}, stopped early", refresh=False)
+    bar.close()
+
+
 class TorchDetector(BaseDetector):
     """Template for torch detectors; see the module docstring.
 
@@ -169,9 +178,10 @@ class TorchDetector(BaseDetector):
         order = torch.Generator().manual_seed(self.seed)
         n_val = len(val[0])
         best, best_state, stale, history = math.inf, None, 0, []
-        bar = tqdm(range(self.epochs), desc=type(self).__name__, unit="epoch",
+        bar = tqdm(total=self.epochs, desc=type(self).__name__, unit="epoch",
                    disable=self.verbose == 0)
-        for epoch in bar:
+        stopped = False
+        for epoch in range(self.epochs):
             entry = {"epoch": epoch + 1,
                      "train_loss": self._train_pass(model, optimizer, train, order, None,
                                                     epoch + 1)}
@@ -179,6 +189,7 @@ class TorchDetector(BaseDetector):
                 val_loss, parts = self._evaluate(model, val if n_val else train, None)
                 entry.update({"val_loss": val_loss, **{f"val_{k}": v for k, v in parts.items()}})
             history.append(entry)
+            bar.update(1)
             bar.set_postfix({k.replace("_loss", ""): f"{v:.4g}" if isinstance(v, float) else v
                              for k, v in entry.items() if k != "epoch"})
             if self.patience is None:
@@ -189,7 +200,9 @@ class TorchDetector(BaseDetector):
             else:
                 stale += 1
                 if stale >= self.patience:
+                    stopped = True
                     break
+        close_bar(bar, stopped)
         if best_state is not None:
             model.load_state_dict(best_state)
         return history
