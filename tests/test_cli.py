@@ -14,12 +14,15 @@ def test_info(capsys):
 
 def test_spot_on_the_bundled_series(capsys, tmp_path):
     plot = tmp_path / "spot.png"
-    args = ["spot", "--backend", "numpy", "--depth", "0"]
+    args = ["spot", "--backend", "numpy"]
     pytest.importorskip("matplotlib")
     assert main(args + ["--plot", str(plot)]) == 0
     out = capsys.readouterr().out
     assert "SPOT on 135_InternalBleeding16" in out and "alarms" in out
+    assert "lower tail" not in out  # the library's default: the upper tail only
     assert plot.stat().st_size > 10_000
+    assert main(args + ["--two-sided", "--depth", "10"]) == 0
+    assert "biDSPOT on" in capsys.readouterr().out
 
 
 def test_evaluate_prints_the_nine_metrics(capsys, tmp_path):

@@ -245,7 +245,7 @@ def _cmd_spot(args) -> int:
     if args.plot:
         from tsad_fast.plots import plot_spot
 
-        plot_spot(args.plot, values, n_init, result, labels)
+        plot_spot(args.plot, values, n_init, result, labels, title=f"{variant} on {name}")
         print(f"  plot written to {args.plot}")
     return 0
 
@@ -324,10 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "part, else 20%%)")
     p.add_argument("--q", type=float, default=1e-3, help="risk (default 1e-3)")
     p.add_argument("--level", type=float, default=0.98, help="initial quantile (default 0.98)")
-    p.add_argument("--depth", type=int, default=10, help="DSPOT drift window; 0 = SPOT "
-                   "(default 10)")
-    p.add_argument("--one-sided", dest="two_sided", action="store_false",
-                   help="upper tail only (default: both tails)")
+    p.add_argument("--depth", type=int, default=0, help="DSPOT drift window (rows of the "
+                   "moving mean removed); 0 = SPOT (default, as spot_thresholds)")
+    sides = p.add_mutually_exclusive_group()
+    sides.add_argument("--two-sided", dest="two_sided", action="store_true",
+                       help="both tails: biSPOT / biDSPOT (default: the upper tail only, as "
+                       "spot_thresholds and the detectors' SPOTThreshold)")
+    sides.add_argument("--one-sided", dest="two_sided", action="store_false",
+                       help="the upper tail only (the default)")
     p.add_argument("--compat", action="store_true", help="reproduce the reference's "
                    "likelihood sign error")
     p.add_argument("--backend", default="auto", choices=("auto",) + _backend.AUTO_ORDER)

@@ -61,7 +61,7 @@ def plot_detection(path: Union[str, Path], scores: np.ndarray, threshold: float,
 
 
 def plot_spot(path: Union[str, Path], values: np.ndarray, n_init: int, result,
-              labels: Optional[np.ndarray] = None) -> None:
+              labels: Optional[np.ndarray] = None, title: str = "SPOT") -> None:
     """PNG of a series (n,), the SPOT thresholds over its stream part (``result``, a
     :class:`~tsad_fast.thresholds.SpotResult` of the points after the first ``n_init``), its
     alarms and the labelled anomalies (0/1, n)."""
@@ -79,7 +79,10 @@ def plot_spot(path: Union[str, Path], values: np.ndarray, n_init: int, result,
         ax.axvspan(idx[0], idx[-1] + 1, color="red", alpha=0.15, label="labelled anomaly")
     alarms = n_init + result.alarms
     ax.scatter(alarms, values[alarms], color="red", s=12, zorder=3, label="alarms")
+    ax.set_title(f"{title}: {result.alarms.size} alarms over {values.size - n_init} points "
+                 f"(calibration: the first {n_init})")
     ax.set_xlabel("timestamp")
+    ax.set_ylabel("value")
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
