@@ -163,6 +163,26 @@ def test_evaluate_skips_header_rows(capsys, tmp_path):
         assert f"{key}" in out and f"{value:.6f}" in out
 
 
+def test_evaluate_names_both_files_of_different_lengths(capsys, tmp_path):
+    labels = np.zeros(50)
+    labels[20:25] = 1
+    scores = _write_csv(tmp_path / "scores.csv", labels)
+    short = _write_csv(tmp_path / "labels.csv", labels[:40])
+    code, _, err = _run(capsys, "evaluate", scores, short)
+    assert code == 2
+    assert f"labels file {str(short)!r} holds 40 values, the scores file {str(scores)!r} 50" in err
+
+
+def test_a_blank_or_ragged_cell_is_named_by_row_and_column(capsys, tmp_path):
+    path = tmp_path / "scores.csv"
+    path.write_text("a,b\n1,2\n\n3,4,5\n")
+    code, _, err = _run(capsys, "evaluate", str(path), str(path))
+    assert code == 2 and "row 1 (line 4) has 3 columns, the first 2" in err
+    path.write_text("a,b\n1,2\n3,\n")
+    code, _, err = _run(capsys, "spot", str(path), "--column", "0")
+    assert code == 2 and "row 1 (line 3), column 1: '' is not a number" in err
+
+
 @pytest.mark.parametrize("role", ["scores", "labels", "pred"])
 def test_evaluate_names_the_file_holding_nan(capsys, tmp_path, role):
     labels = np.zeros(50)
@@ -175,14 +195,14 @@ def test_evaluate_names_the_file_holding_nan(capsys, tmp_path, role):
     code, _, err = _run(capsys, "evaluate", files["scores"], files["labels"],
                         "--pred", files["pred"], "--window", "5")
     assert code == 2
-    assert (f"{role} file {str(files[role])!r}: contains 2 NaN/inf value(s) "
-            f"(first at data row 3, 0-based)") in err
+    assert (f"{role} file {str(files[role])!r}: contains 2 NaN/inf value(s), the first at "
+            "data row 3 (0-based)") in err
 
 
 @pytest.mark.parametrize("content, problem", [
     ("", "holds no values"),
     ("score\n", "holds no values"),
-    ("0.5\n0.7\nhigh\n", "could not convert string 'high'"),
+    ("0.5\n0.7\nhigh\n", "row 2 (line 3), column 0: 'high' is not a number"),
     ("0.1,0.2\n0.3,0.4\n", "has shape (2, 2) (2 columns); expected one column"),
 ])
 def test_evaluate_file_errors_name_the_argument_and_file(capsys, tmp_path, content, problem):

@@ -109,3 +109,29 @@ def test_ucr_series_one_row_or_one_column_but_not_a_table(tmp_path):
     with pytest.raises(ValueError, match=r"shape \(6, 2\)") as error:
         datasets.load_ucr(path)
     assert str(path) in str(error.value)  # the full path, not just the name
+
+
+@pytest.mark.parametrize("row, problem", [
+    ("0.5,,0", "row 2 (line 4), column 1: '' is not a number"),
+    ("0.5,0.1", "row 2 (line 4) has 2 columns, the first 3"),
+    ("0.5,x,0", "row 2 (line 4), column 1: 'x' is not a number"),
+    ("0.5,nan,0", "contains 1 NaN/inf value(s), the first at row 2, column 1"),
+])
+def test_a_bad_cell_of_a_tsbad_csv_is_named_by_file_row_and_column(tmp_path, row, problem):
+    path = tmp_path / "001_toy_id_1_Synthetic_tr_2_1st_3.csv"
+    path.write_text("V0,V1,Label\n0.1,0.2,0\n0.3,0.4,0\n" + row + "\n0.7,0.8,1\n")
+    with pytest.raises(ValueError, match="001_toy") as error:
+        datasets.load_tsbad_csv(path, whole=True)
+    assert problem in str(error.value)
+
+
+def test_a_nonfinite_array_is_named_by_row_and_column():
+    from tsad_fast._validation import as_series
+
+    X = np.zeros((10, 3))
+    X[4, 1], X[7, 2] = np.nan, np.inf
+    with pytest.raises(ValueError, match=r"X contains 2 NaN/inf value\(s\), the first at row 4, "
+                                         "column 1"):
+        as_series(X, "X")
+    with pytest.raises(ValueError, match="the first at row 4, column 0"):
+        as_series(X[:, 1], "X")  # one channel: its rows

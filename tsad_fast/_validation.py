@@ -40,12 +40,10 @@ def as_float_array(value: Any, name: str, ndim: int = 1, min_length: int = 1) ->
         what = "empty" if arr.shape[0] == 0 else f"of length {arr.shape[0]}"
         raise ValueError(f"{name} is {what}; at least {min_length} value(s) are needed")
     arr = np.ascontiguousarray(arr, dtype=np.float64)
-    finite = np.isfinite(arr)
-    if not finite.all():
-        bad = np.flatnonzero(~finite.ravel())
-        raise ValueError(
-            f"{name} contains {bad.size} NaN/inf value(s) (first at flat index {bad[0]})"
-        )
+    if not np.isfinite(arr).all():
+        from tsad_fast.tables import first_nonfinite
+
+        raise ValueError(f"{name} contains {first_nonfinite(arr.reshape(arr.shape[0], -1))}")
     return arr
 
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import warnings
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Optional
 
 import numpy as np
 
@@ -29,117 +28,13 @@ from tsad_fast._config import show_config
 from tsad_fast.bench.detectors import REGISTRY
 from tsad_fast.bench.inputs import PROTOCOLS
 from tsad_fast.kernels import spot
-
-
-def _existing(path: str, role: str) -> Path:
-    """``path`` as a Path; ValueError naming the ``role`` when no such file exists."""
-    file = Path(path)
-    if not file.exists():
-        raise ValueError(f"{role} file {path!r}: does not exist")
-    return file
-
-
-def _is_number(field: str) -> bool:
-    """Whether ``float(field)`` succeeds (so ``nan`` and ``inf`` are numbers)."""
-    try:
-        float(field)
-    except ValueError:
-        return False
-    return True
-
-
-def _sniff(file: Path) -> Tuple[Optional[str], int, Optional[List[str]]]:
-    """(delimiter, lines to skip, header names or None) from the first line holding data.
-
-    The delimiter is ``","`` when that line has a comma, else whitespace (``None``); the line is
-    a header, skipped, when none of its fields is a number.
-    """
-    with open(file, encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle):
-            line = line.split("#", 1)[0].strip()
-            if line:
-                break
-        else:
-            return None, 0, None
-    delimiter = "," if "," in line else None
-    fields = [field.strip().strip("\"'") for field in line.split(delimiter)]
-    if any(_is_number(field) for field in fields):
-        return delimiter, 0, None
-    return delimiter, number + 1, fields
-
-
-def _read_table(file: Path) -> Tuple[np.ndarray, Optional[List[str]]]:
-    """(float64 array (rows, columns), header names or None) of a .npy array or a text table."""
-    if file.suffix == ".npy":
-        values, names = np.load(file, allow_pickle=False), None
-        if values.ndim == 1:
-            values = values[:, None]
-    else:
-        delimiter, skip, names = _sniff(file)
-        with warnings.catch_warnings():  # an empty file is reported below, not warned about
-            warnings.simplefilter("ignore", UserWarning)
-            values = np.loadtxt(file, delimiter=delimiter, skiprows=skip, ndmin=2,
-                                encoding="utf-8-sig")
-    if values.ndim != 2:
-        raise ValueError(f"holds an array of shape {values.shape}; expected 1-D or 2-D")
-    return values.astype(np.float64), names
-
-
-def _column_index(column: str, names: Optional[List[str]], n_columns: int) -> int:
-    """The 0-based index that ``column`` (an integer, else a header name) selects."""
-    try:
-        index = int(column)
-    except ValueError:
-        if names is None or column not in names:
-            raise ValueError(f"has no column named {column!r} (header: "
-                             f"{', '.join(names) if names else 'none'})") from None
-        index = names.index(column)
-    if not 0 <= index < n_columns:
-        raise ValueError(f"has no column {column} ({n_columns} column(s), counted from 0)")
-    return index
-
-
-def _select(table: np.ndarray, names: Optional[List[str]], column: Optional[str],
-            option: Optional[str]) -> np.ndarray:
-    """One column of ``table``: ``column`` when given, else the only one (``option`` picks one)."""
-    if column is not None:
-        return table[:, _column_index(column, names, table.shape[1])]
-    if table.shape[1] == 1:
-        return table[:, 0]
-    problem = f"has shape {table.shape} ({table.shape[1]} columns); "
-    if option is None:
-        raise ValueError(problem + "expected one column")
-    by_name = f" or a header name ({', '.join(names)})" if names else ""
-    raise ValueError(problem + f"pick one with {option} N (a 0-based index){by_name}")
-
-
-def _read_series(path: str, role: str, column: Optional[str] = None,
-                 option: Optional[str] = None) -> np.ndarray:
-    """One finite float64 series from a .npy array or a .csv/.txt table (a header row is skipped).
-
-    ``role`` (scores, labels, pred, series) and ``path`` open every error message; a table with
-    several columns needs ``column`` (a 0-based index or a header name), which the command line
-    ``option`` sets, if any.
-    """
-    file = _existing(path, role)
-    try:
-        table, names = _read_table(file)
-        if table.size == 0:
-            raise ValueError("holds no values")
-        values = _select(table, names, column, option)
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
-            raise ValueError(f"contains {bad.size} NaN/inf value(s) (first at data row "
-                             f"{bad[0]}, 0-based)")
-    except ValueError as exc:
-        raise ValueError(f"{role} file {path!r}: {exc}") from exc
-    return values
+from tsad_fast.tables import existing, read_series
 
 
 def _load_series(path: Optional[str], column: Optional[str], n_init: Optional[int]):
     """(name, values, labels or None, calibration length) of the series ``spot`` runs on."""
     if path is not None and not datasets.is_ucr_file(Path(path).name):
-        values = _read_series(path, "series", column, option="--column")
+        values = read_series(path, "series", column, option="--column")
         name = Path(path).stem + (f"[{column}]" if column is not None else "")
         return name, values, None, n_init or max(1, len(values) // 5)
     if column is not None:
@@ -148,7 +43,7 @@ def _load_series(path: Optional[str], column: Optional[str], n_init: Optional[in
     if path is None:
         series = datasets.bundled_ucr()
     else:
-        series = datasets.load_ucr(_existing(path, "series"))
+        series = datasets.load_ucr(existing(path, "series"))
     return series.name, series.values, series.labels, n_init or series.train_end
 
 
@@ -179,9 +74,13 @@ class _StageTimer:
 def _cmd_evaluate(args) -> int:
     from tsad_fast.metrics import find_length_rank, get_metrics
 
-    score = _read_series(args.scores, "scores")
-    labels = _read_series(args.labels, "labels")
-    pred = _read_series(args.pred, "pred") if args.pred else None
+    score = read_series(args.scores, "scores")
+    labels = read_series(args.labels, "labels")
+    pred = read_series(args.pred, "pred") if args.pred else None
+    for role, path, values in (("labels", args.labels, labels), ("pred", args.pred, pred)):
+        if values is not None and values.size != score.size:
+            raise ValueError(f"{role} file {path!r} holds {values.size} values, the scores "
+                             f"file {args.scores!r} {score.size}: one per timestamp in both")
     window = args.window if args.window is not None else min(find_length_rank(score), score.size)
     if not 1 <= window <= score.size:
         raise ValueError(f"--window must lie in [1, {score.size}] (the series has {score.size} "
@@ -207,7 +106,7 @@ def _cmd_graph(args) -> int:
     from tsad_fast.detectors import MSUTNet
     from tsad_fast.plots import plot_graph
 
-    model = MSUTNet.load(_existing(args.model, "model"))
+    model = MSUTNet.load(existing(args.model, "model"))
     if model.graph_ is None:
         raise ValueError(f"model file {args.model!r}: this MSUTNet has no spatial module")
     plot_graph(args.out, model.graph_, model.groups_)

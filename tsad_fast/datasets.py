@@ -21,6 +21,8 @@ from typing import Optional, Union
 
 import numpy as np
 
+from tsad_fast.tables import first_nonfinite, read_text
+
 DATA_DIR = Path(__file__).with_name("data")
 BUNDLED_SMD = "machine-1-6"
 _UCR_NAME = re.compile(r"^(\d+)_UCR_Anomaly_(.+)_(\d+)_(\d+)_(\d+)\.txt$")
@@ -48,13 +50,14 @@ def load_ucr(path: Union[str, Path]) -> UCRSeries:
         raise ValueError(f"path {path.name!r} does not follow the UCR archive naming "
                          "NNN_UCR_Anomaly_NAME_TRAINEND_BEGIN_END.txt")
     train_end, begin, end = (int(match.group(i)) for i in (3, 4, 5))
-    table = np.loadtxt(path, dtype=np.float64, ndmin=2)
+    table = read_text(path, delimiter=None)
     if min(table.shape) > 1:  # the archive has one value per line, or all on one line
         raise ValueError(f"{str(path)!r}: holds a table of shape {table.shape}; a UCR archive "
                          "series has one column (or one row)")
     values = table.ravel()
-    if not np.isfinite(values).all():
-        raise ValueError(f"{str(path)!r}: the series contains NaN or inf")
+    problem = first_nonfinite(values)
+    if problem:
+        raise ValueError(f"{str(path)!r}: the series contains {problem}")
     if not (0 < train_end < values.size and 1 <= begin <= end <= values.size):
         raise ValueError(f"{str(path)!r}: indices in the name do not fit {values.size} values")
     labels = np.zeros(values.size, dtype=np.int8)
@@ -92,8 +95,10 @@ def _checked(name, train, test, labels, dim_labels) -> LabelledSeries:
         raise ValueError(f"{name}: {labels.size} labels for {test.shape[0]} test rows")
     if train.size and train.shape[1] != test.shape[1]:
         raise ValueError(f"{name}: train has {train.shape[1]} columns, test {test.shape[1]}")
-    if not (np.isfinite(train).all() and np.isfinite(test).all()):
-        raise ValueError(f"{name}: the data contain NaN or inf")
+    for part, values in (("train", train), ("test", test)):
+        problem = first_nonfinite(values)
+        if problem:
+            raise ValueError(f"{name}: its {part} part contains {problem}")
     if dim_labels is not None:
         dim_labels = np.asarray(dim_labels).astype(np.int8)
         if dim_labels.shape != test.shape:
@@ -146,9 +151,9 @@ def load_smd(root: Union[str, Path], machine: str) -> LabelledSeries:
     for part, file in files.items():
         if not file.exists():
             raise ValueError(f"SMD {part} file {str(file)!r} does not exist")
-    train = np.loadtxt(files["train"], delimiter=",", ndmin=2)
-    test = np.loadtxt(files["test"], delimiter=",", ndmin=2)
-    labels = np.loadtxt(files["test_label"], ndmin=1)
+    train = read_text(files["train"])
+    test = read_text(files["test"])
+    labels = read_text(files["test_label"], delimiter=None).ravel()
     interpretation = root / "interpretation_label" / f"{machine}.txt"
     dim = None
     if interpretation.exists():
@@ -184,7 +189,7 @@ def load_tsbad_csv(path: Union[str, Path], whole: bool = False) -> LabelledSerie
         header = next(csv.reader(handle))
     if not header or header[-1].strip() != "Label":
         raise ValueError(f"{path.name}: the last column must be 'Label', got {header[-1:]}")
-    values = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    values = read_text(path, skip=1)
     train_end = int(match.group(1))
     if not 0 < train_end < values.shape[0]:
         raise ValueError(f"{path.name}: tr_{train_end} does not fit {values.shape[0]} rows")

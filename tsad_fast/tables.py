@@ -1,0 +1,166 @@
+"""Reading numbers from a user's files: ``.npy`` arrays and text tables (comma- or
+whitespace-separated, with or without a header row), with errors that name the file, the row
+and the column.
+
+Rows and columns are counted from 0 over the data (a header row is not a data row); the file's
+line number (from 1) is given beside the row for text files.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import List, Optional, Tuple, Union
+
+import numpy as np
+
+
+def existing(path: Union[str, Path], role: str) -> Path:
+    """``path`` as a Path; ValueError naming the ``role`` when no such file exists."""
+    file = Path(path)
+    if not file.exists():
+        raise ValueError(f"{role} file {str(path)!r}: does not exist")
+    return file
+
+
+def _is_number(field: str) -> bool:
+    """Whether ``float(field)`` succeeds (so ``nan`` and ``inf`` are numbers)."""
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def _sniff(file: Path) -> Tuple[Optional[str], int, Optional[List[str]]]:
+    """(delimiter, lines to skip, header names or None) from the first line holding data.
+
+    The delimiter is ``","`` when that line has a comma, else whitespace (``None``); the line is
+    a header, skipped, when none of its fields is a number.
+    """
+    with open(file, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle):
+            line = line.split("#", 1)[0].strip()
+            if line:
+                break
+        else:
+            return None, 0, None
+    delimiter = "," if "," in line else None
+    fields = [field.strip().strip("\"'") for field in line.split(delimiter)]
+    if any(_is_number(field) for field in fields):
+        return delimiter, 0, None
+    return delimiter, number + 1, fields
+
+
+def _bad_cell(file: Path, delimiter: Optional[str], skip: int) -> str:
+    """Where a text table stops being a rectangle of numbers: the first row with another
+    column count than the first data row, or the first cell that is not a number."""
+    width, row = None, 0
+    with open(file, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            if number <= skip:
+                continue
+            text = line.split("#", 1)[0].strip()
+            if not text:
+                continue
+            cells = [cell.strip() for cell in text.split(delimiter)]
+            width = len(cells) if width is None else width
+            if len(cells) != width:
+                return f"row {row} (line {number}) has {len(cells)} columns, the first {width}"
+            for column, cell in enumerate(cells):
+                if not _is_number(cell):
+                    return f"row {row} (line {number}), column {column}: {cell!r} is not a number"
+            row += 1
+    return "it is not a table of numbers"
+
+
+def read_text(file: Union[str, Path], delimiter: Optional[str] = ",", skip: int = 0
+              ) -> np.ndarray:
+    """A text table as float64 (rows, columns), ``skip`` lines skipped; ValueError naming the
+    file, row and column of a blank, non-numeric or missing cell."""
+    file = Path(file)
+    with warnings.catch_warnings():  # an empty file is reported by the caller, not warned about
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            return np.loadtxt(file, delimiter=delimiter, skiprows=skip, ndmin=2,
+                              encoding="utf-8-sig")
+        except ValueError:
+            raise ValueError(f"{str(file)!r}: {_bad_cell(file, delimiter, skip)}") from None
+
+
+def first_nonfinite(values: np.ndarray) -> Optional[str]:
+    """Where the first NaN/inf of a 1-D or 2-D array is ("row r, column c" or "index i"), with
+    their count; None when every value is finite."""
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return None
+    first = np.unravel_index(int(np.argmax(bad)), values.shape)
+    where = f"row {first[0]}, column {first[1]}" if values.ndim == 2 else f"index {first[0]}"
+    return f"{int(bad.sum())} NaN/inf value(s), the first at {where}"
+
+
+def read_table(file: Union[str, Path]) -> Tuple[np.ndarray, Optional[List[str]]]:
+    """(float64 array (rows, columns), header names or None) of a .npy array or a text table
+    (its header row, if any, is recognised and skipped)."""
+    file = Path(file)
+    if file.suffix == ".npy":
+        values, names = np.load(file, allow_pickle=False), None
+        if values.ndim == 1:
+            values = values[:, None]
+    else:
+        delimiter, skip, names = _sniff(file)
+        values = read_text(file, delimiter, skip)
+    if values.ndim != 2:
+        raise ValueError(f"{str(file)!r}: holds an array of shape {values.shape}; expected 1-D "
+                         "or 2-D")
+    return values.astype(np.float64), names
+
+
+def _column_index(column: str, names: Optional[List[str]], n_columns: int) -> int:
+    """The 0-based index that ``column`` (an integer, else a header name) selects."""
+    try:
+        index = int(column)
+    except ValueError:
+        if names is None or column not in names:
+            raise ValueError(f"has no column named {column!r} (header: "
+                             f"{', '.join(names) if names else 'none'})") from None
+        index = names.index(column)
+    if not 0 <= index < n_columns:
+        raise ValueError(f"has no column {column} ({n_columns} column(s), counted from 0)")
+    return index
+
+
+def _select(table: np.ndarray, names: Optional[List[str]], column: Optional[str],
+            option: Optional[str]) -> np.ndarray:
+    """One column of ``table``: ``column`` when given, else the only one (``option`` picks one)."""
+    if column is not None:
+        return table[:, _column_index(column, names, table.shape[1])]
+    if table.shape[1] == 1:
+        return table[:, 0]
+    problem = f"has shape {table.shape} ({table.shape[1]} columns); "
+    if option is None:
+        raise ValueError(problem + "expected one column")
+    by_name = f" or a header name ({', '.join(names)})" if names else ""
+    raise ValueError(problem + f"pick one with {option} N (a 0-based index){by_name}")
+
+
+def read_series(path: Union[str, Path], role: str, column: Optional[str] = None,
+                option: Optional[str] = None) -> np.ndarray:
+    """One finite float64 series from a .npy array or a .csv/.txt table.
+
+    ``role`` (scores, labels, pred, series) and ``path`` open every error message; a table with
+    several columns needs ``column`` (a 0-based index or a header name), which the command line
+    ``option`` sets, if any.
+    """
+    file = existing(path, role)
+    try:
+        table, names = read_table(file)
+        if table.size == 0:
+            raise ValueError("holds no values")
+        values = _select(table, names, column, option)
+        problem = first_nonfinite(values)
+        if problem:
+            raise ValueError(f"contains {problem.replace('index', 'data row')} (0-based)")
+    except ValueError as exc:
+        message = str(exc).replace(f"{str(file)!r}: ", "")
+        raise ValueError(f"{role} file {str(path)!r}: {message}") from None
+    return values
