@@ -42,16 +42,17 @@ def test_set_params_plain_and_nested():
         GradientBoosting(threshold=Quantile(0.5)).set_params(threshold__level=0.9)
 
 
-def test_a_nested_setting_never_changes_the_shared_default():
-    """SCAN's default thresholder is one instance for every SCAN: setting its level on one
-    detector copies it first."""
-    default = SCAN().threshold
+def test_a_nested_setting_of_a_rule_given_by_name_builds_its_object():
+    """SCAN's default thresholder is a name (no object shared by every SCAN); setting its level
+    makes the object it names, with that level."""
+    assert SCAN().threshold == "spot-stream"
     tuned = SCAN().set_params(threshold__level=0.9)
-    assert tuned.threshold.level == 0.9 and isinstance(tuned.threshold, SPOTThreshold)
-    assert SCAN().threshold is default and default.level == 0.98
-    deep = SCAN().get_params(deep=True)
-    assert deep["threshold__mode"] == "stream" and "threshold__mode" not in SCAN().get_params(
-        deep=False)
+    assert isinstance(tuned.threshold, SPOTThreshold)
+    assert (tuned.threshold.level, tuned.threshold.mode) == (0.9, "stream")
+    assert SCAN().threshold == "spot-stream"
+    shared = SPOTThreshold(level=0.95)
+    tuned = SCAN(threshold=shared).set_params(threshold__level=0.9)
+    assert tuned.threshold.level == 0.9 and shared.level == 0.95  # a given object is copied
 
 
 def test_a_detector_without_its_hooks_cannot_be_made():

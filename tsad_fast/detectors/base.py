@@ -115,6 +115,8 @@ def set_params_of(obj: Any, params: Dict[str, Any]) -> Any:
             valid[name] = value
     for name, sub_params in nested.items():
         owner = valid[name]
+        if name == "threshold" and not hasattr(owner, "set_params"):
+            owner = as_thresholder(owner)  # a rule given by name or number: its object
         if not hasattr(owner, "set_params"):
             raise ValueError(f"{type(obj).__name__}'s parameter {name!r} ({owner!r}) has no "
                              "parameters of its own")

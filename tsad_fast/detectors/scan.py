@@ -18,7 +18,6 @@ import numpy as np
 
 from tsad_fast._validation import check_int, check_real
 from tsad_fast.detectors.window_detector import WindowDetector
-from tsad_fast.thresholds import SPOTThreshold
 from tsad_fast.windows import sliding_windows, tumbling_windows, untumble
 
 
@@ -51,7 +50,9 @@ class SCAN(WindowDetector):
         (reconstruction); the validation windows come from the training series' last
         ``validation_size`` rows (at least one window) and the training windows from the
         rows before them, so they share no row
-    threshold : a thresholder (default ``SPOTThreshold(q=1e-3, level=0.98, mode="stream")``)
+    threshold : a thresholder (:mod:`tsad_fast.thresholds`; default ``"spot-stream"``:
+        ``SPOTThreshold(q=1e-3, level=0.98, mode="stream")``, CrossAD's harness; its settings
+        are reached as ``threshold__level`` etc.)
     device, seed, verbose, n_threads : as every torch detector
 
     Attributes after ``fit``: ``decision_scores_`` (n,), ``threshold_``, ``thresholder_``,
@@ -68,7 +69,7 @@ class SCAN(WindowDetector):
                  batch_size: int = 32, epochs: int = 5, patience: int = 3,
                  validation_size: float = 0.2,
                  monitor: str = "reconstruction",
-                 threshold=SPOTThreshold(q=1e-3, level=0.98, mode="stream"),
+                 threshold="spot-stream",
                  device: str = "auto", seed: int = 2024, verbose: int = 1, n_threads="auto"):
         self.window = window
         self.stride = stride

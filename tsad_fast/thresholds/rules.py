@@ -229,14 +229,16 @@ class SPOTThreshold(Thresholder):
 
 
 _CLASSES = {cls.__name__: cls for cls in (ThreeSigma, Quantile, Fixed, BestF1, SPOTThreshold)}
-_NAMES = {"3sigma": ThreeSigma, "spot": SPOTThreshold, "best-f1": BestF1}
+_NAMES = {"3sigma": ThreeSigma, "spot": SPOTThreshold, "best-f1": BestF1,
+          "spot-stream": lambda: SPOTThreshold(mode="stream")}
 
 
 def as_thresholder(value: Any, name: str = "threshold") -> Thresholder:
     """A fresh, unfitted thresholder from a detector's ``threshold`` parameter: a Thresholder
     (copied, so the caller's object is never fitted in place) or one of the strings
     ``"3sigma"`` (:class:`ThreeSigma`), ``"spot"`` (:class:`SPOTThreshold` with its
-    defaults) and ``"best-f1"`` (:class:`BestF1`), or a number (:class:`Fixed`)."""
+    defaults), ``"spot-stream"`` (the same in ``mode="stream"``, SPOT running on over the
+    scored series) and ``"best-f1"`` (:class:`BestF1`), or a number (:class:`Fixed`)."""
     if isinstance(value, Thresholder):
         fresh = copy.copy(value)
         for key in [k for k in vars(fresh) if k.endswith("_")]:
