@@ -24,7 +24,7 @@ call and shared by every step.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Protocol, Union
 
 import numpy as np
 
@@ -131,11 +131,39 @@ def fit_types(features: np.ndarray, n_types: int, seed: int) -> np.ndarray:
     return KMeans(k, random_state=seed, n_init=10).fit(features).cluster_centers_
 
 
-class MultimodalExplainer:
-    """Explanations for a fitted :class:`tsad_fast.Moon` (its network, MV-MTF transformer,
-    normal background rows, threshold and anomaly-type centers)."""
+class Explainable(Protocol):
+    """What a fitted detector offers :class:`MultimodalExplainer` (:class:`tsad_fast.Moon`
+    does): its public methods and fitted attributes, nothing private.
 
-    def __init__(self, detector):
+    * ``inputs(X)``: the network's two inputs (raw rows, MV-MTF rows), float32 tensors (n, c);
+    * ``logits(raw, mtf)``: the network's logits (B, 2) of such inputs on ``device_``;
+    * ``model_``: the network, with ``tokens``, ``project`` and ``head`` (the stages the
+      explainer reuses, so a modality held fixed is computed once);
+    * ``mvmtf_`` (the fitted MV-MTF transformer), ``background_`` (normal training rows
+      (m, c)), ``threshold_``, ``type_centers_`` (k, c) or None, ``device_``;
+    * the parameters ``n_types``, ``seed`` and ``backend``.
+    """
+
+    model_: Any
+    mvmtf_: Any
+    background_: np.ndarray
+    threshold_: float
+    type_centers_: Optional[np.ndarray]
+    device_: str
+    n_types: int
+    seed: int
+    backend: str
+
+    def inputs(self, X: np.ndarray) -> Any: ...
+
+    def logits(self, raw: Any, mtf: Any, model: Any = None) -> Any: ...
+
+
+class MultimodalExplainer:
+    """Explanations for a fitted detector that is :class:`Explainable` (Moon: its network,
+    MV-MTF transformer, normal background rows, threshold and anomaly-type centers)."""
+
+    def __init__(self, detector: Explainable):
         self.detector = detector
 
     def _background(self):
