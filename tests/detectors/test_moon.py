@@ -165,6 +165,9 @@ def test_bad_input_and_params(fitted):
 
 def test_explain_finds_the_shifted_variable(fitted):
     model, _, _ = fitted
+    from tsad_fast.explain.multimodal import Explainable
+
+    assert isinstance(model, Explainable)
     Xt, yt = labelled(600, 8, 1)
     start = 50 + 120 * 2  # a labelled segment: variable start % 8 is shifted by +3
     t = start + 5

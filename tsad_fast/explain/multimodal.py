@@ -24,7 +24,8 @@ call and shared by every step.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Protocol, Union
+from typing import (Any, Callable, Dict, List, Optional, Protocol, Union,
+                    runtime_checkable)
 
 import numpy as np
 
@@ -131,6 +132,7 @@ def fit_types(features: np.ndarray, n_types: int, seed: int) -> np.ndarray:
     return KMeans(k, random_state=seed, n_init=10).fit(features).cluster_centers_
 
 
+@runtime_checkable
 class Explainable(Protocol):
     """What a fitted detector offers :class:`MultimodalExplainer` (:class:`tsad_fast.Moon`
     does): its public methods and fitted attributes, nothing private.
