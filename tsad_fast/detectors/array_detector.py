@@ -11,10 +11,10 @@ from tsad_fast._optional import require
 from tsad_fast._threads import usable_cores
 from tsad_fast._validation import check_int
 from tsad_fast.detectors.base import BaseDetector, to_numpy
-from tsad_fast.scaling import Standardizer
+from tsad_fast.detectors.windowed import Windowed
 
 
-class ArrayDetector(BaseDetector):
+class ArrayDetector(Windowed, BaseDetector):
     """Template: subclasses set ``n_features_in_``, ``decision_scores_`` and ``scaler_`` in
     ``fit`` and implement ``_model_state`` and ``_restore_model`` (their arrays)."""
 
@@ -44,11 +44,11 @@ class ArrayDetector(BaseDetector):
 
     def _state(self) -> Dict[str, Any]:
         return {"n_features_in": self.n_features_in_, "decision_scores": self.decision_scores_,
-                **self.scaler_.to_state(), **self._model_state()}
+                **self._scaler_state(), **self._model_state()}
 
     def _restore(self, state: Dict[str, Any]) -> None:
         state = to_numpy(state)
         self.n_features_in_ = int(state["n_features_in"])
         self.decision_scores_ = state["decision_scores"]
-        self.scaler_ = Standardizer.from_state(state)
+        self._restore_scaler(state)
         self._restore_model(state)

@@ -26,7 +26,6 @@ import numpy as np
 from tsad_fast._validation import as_series, check_int, check_real
 from tsad_fast.detectors.array_detector import ArrayDetector
 from tsad_fast.detectors.forests import FIELDS, empty_forest, sum_of_leaves
-from tsad_fast.scaling import Standardizer
 from tsad_fast.windows import sliding_windows, window_scores_to_points
 
 
@@ -74,11 +73,10 @@ class WindowBaseline(ArrayDetector):
         """Learn from X (n, c), n >= window + 1 (at least two windows); ``y`` is ignored."""
         self._check_params()
         X = as_series(X, "X")
-        if X.shape[0] < self.window + 1:
-            raise ValueError(f"X has {X.shape[0]} rows: window={self.window} needs at least "
-                             f"{self.window + 1} for two training windows")
+        self._check_rows(X, self.window + 1, f"window={self.window} needs at least "
+                         f"{self.window + 1} for two training windows")
         self.n_features_in_ = X.shape[1]
-        self.scaler_ = Standardizer.fit(X)
+        self._fit_scaler(X)
         with self._thread_limits():
             window_scores = self._fit_windows(self._flat_windows(self.scaler_.transform(X)))
         self.decision_scores_ = window_scores_to_points(window_scores, self.window)

@@ -26,7 +26,6 @@ import numpy as np
 from tsad_fast._validation import as_series, check_int, check_labels, check_real
 from tsad_fast.detectors.array_detector import ArrayDetector
 from tsad_fast.detectors.forests import FIELDS, empty_forest, sum_of_leaves
-from tsad_fast.scaling import Standardizer
 
 
 def window_features(X: np.ndarray, window: int) -> np.ndarray:
@@ -85,8 +84,7 @@ class SupervisedBaseline(ArrayDetector):
                              f"validation_size={self.validation_size} of X: nothing to learn "
                              "from; lower validation_size")
         features = window_features(X, self.window)
-        self.scaler_ = Standardizer.fit(features[:n_fit])
-        features = self.scaler_.transform(features)
+        features = self._fit_scaler(features[:n_fit]).transform(features)
         weights = None
         if self.class_weight == "balanced":
             counts = np.bincount(y[:n_fit], minlength=2)

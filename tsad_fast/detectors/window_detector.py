@@ -8,20 +8,20 @@ from typing import Any, Dict
 import numpy as np
 
 from tsad_fast.detectors.torch_detector import TorchDetector
-from tsad_fast.scaling import Standardizer
+from tsad_fast.detectors.windowed import Windowed
 from tsad_fast.windows import sliding_windows
 
 
-class WindowDetector(TorchDetector):
+class WindowDetector(Windowed, TorchDetector):
     """A :class:`TorchDetector` whose samples are standardised windows of ``window`` steps
     taken every ``stride`` steps (subclasses define both parameters)."""
 
     def _prepare(self, X, y):
-        if X.shape[0] < self.window + self.stride:
-            raise ValueError(f"X has {X.shape[0]} rows: window={self.window} and stride="
-                             f"{self.stride} give fewer than 2 training windows (at least "
-                             f"{self.window + self.stride} rows are needed; lower window)")
-        self.scaler_ = Standardizer.fit(X)
+        needed = self.window + self.stride
+        self._check_rows(X, needed, f"window={self.window} and stride={self.stride} give fewer "
+                         f"than 2 training windows (at least {needed} rows are needed; lower "
+                         "window)")
+        self._fit_scaler(X)
         return [sliding_windows(self._standardized(X), self.window, self.stride)]
 
     def _standardized(self, X: np.ndarray):
@@ -31,7 +31,7 @@ class WindowDetector(TorchDetector):
         return torch.from_numpy(np.ascontiguousarray(self.scaler_.transform(X), np.float32))
 
     def _fitted_state(self) -> Dict[str, Any]:
-        return self.scaler_.to_state()
+        return self._scaler_state()
 
     def _restore_fitted(self, state: Dict[str, Any]) -> None:
-        self.scaler_ = Standardizer.from_state(state)
+        self._restore_scaler(state)
