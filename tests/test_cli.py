@@ -249,7 +249,7 @@ def test_evaluate_refuses_windows_outside_the_series(capsys, tmp_path, window):
 
 
 def test_evaluate_shows_its_stages_on_long_evaluations(capsys, tmp_path, monkeypatch):
-    import tsad_fast.cli as cli
+    from tsad_fast.cli import evaluate as cli
 
     labels = np.zeros(800, dtype=int)
     labels[300:340] = 1

@@ -20,7 +20,8 @@ from tsad_fast.bench.report import summarize
 from tsad_fast.plots import plot_vus_pr_box  # noqa: E402
 from tsad_fast.bench.store import ResultStore  # noqa: E402
 from tsad_fast.bench.task import Task, run_row  # noqa: E402
-from tsad_fast.cli import _bench_detectors, main  # noqa: E402
+from tsad_fast.cli import main  # noqa: E402
+from tsad_fast.cli.bench import bench_detectors  # noqa: E402
 from tsad_fast.detectors import GBOC, PCA  # noqa: E402
 
 from tests.bench.grid_data import tsbad_csv  # noqa: E402
@@ -202,13 +203,13 @@ def test_summary_means_medians_and_ranks(tmp_path):
 
 # --- command line ------------------------------------------------------------------------------
 def test_cli_detectors_and_settings():
-    parsed = _bench_detectors("scan, PCA", ["scan.epochs=1", "scan.kernels=[1, 2]",
+    parsed = bench_detectors("scan, PCA", ["scan.epochs=1", "scan.kernels=[1, 2]",
                                             "pca.threshold=spot"])
     assert parsed == [{"detector": "scan", "params": {"epochs": 1, "kernels": [1, 2]}},
                       {"detector": "pca", "params": {"threshold": "spot"}}]
     for bad in ("knn.k=3", "scan=1", "scan.=1"):
         with pytest.raises(ValueError, match="--set"):
-            _bench_detectors("scan,pca", [bad])
+            bench_detectors("scan,pca", [bad])
 
 
 def test_cli_reports_bad_input_without_starting_a_cluster(tmp_path, capsys):

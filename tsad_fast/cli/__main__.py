@@ -1,0 +1,6 @@
+"""``python -m tsad_fast.cli``."""
+import sys
+
+from tsad_fast.cli import main
+
+sys.exit(main())
