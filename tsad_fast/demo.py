@@ -63,3 +63,15 @@ def run_demo(data: Optional[Union[str, Path]] = None, out_dir: Union[str, Path] 
                        f"VUS-ROC {metrics['VUS-ROC']:.3f}")
         print(f"plot written to {png}")
     return {**metrics, "fit_seconds": fit_seconds, "score_seconds": score_seconds}
+
+
+def __getattr__(name):
+    if name == "plot_detection":
+        import warnings
+
+        from tsad_fast.plots import plot_detection
+
+        warnings.warn("tsad_fast.demo.plot_detection moved to tsad_fast.plots.plot_detection",
+                      DeprecationWarning, stacklevel=2)
+        return plot_detection
+    raise AttributeError(f"module 'tsad_fast.demo' has no attribute {name!r}")

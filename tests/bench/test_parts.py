@@ -227,3 +227,14 @@ def test_cli_reports_bad_input_without_starting_a_cluster(tmp_path, capsys):
         assert main(["bench", str(data), "--detectors", "pca", "--out",
                      str(tmp_path / "r.csv"), "--timeout", "-1"]) == 2
     assert "timeout" in capsys.readouterr().err
+
+
+def test_moved_names_still_work_with_a_deprecation_warning():
+    import tsad_fast.bench
+    import tsad_fast.demo
+    from tsad_fast import plots
+
+    with pytest.warns(DeprecationWarning, match="plot_vus_pr_box"):
+        assert tsad_fast.bench.box_plot is plots.plot_vus_pr_box
+    with pytest.warns(DeprecationWarning, match="tsad_fast.plots.plot_detection"):
+        assert tsad_fast.demo.plot_detection is plots.plot_detection
