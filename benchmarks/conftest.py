@@ -57,7 +57,7 @@ def raw_model_function(model, X, t: int):
     import numpy as np
     import torch
 
-    mtf = model._inputs(X[max(t - 1, 0):t + 1])[1][-1:]
+    mtf = model.inputs(X[max(t - 1, 0):t + 1])[1][-1:]
 
     def f(rows):
         with torch.no_grad():
