@@ -80,6 +80,18 @@ def test_a_cut_that_cannot_be_fitted_stops_before_training(monkeypatch):
         Moon(**{**SMALL, "threshold": "best-f1", "validation_size": 0.2}).fit(X, y)
 
 
+def test_training_rows_of_one_class_are_refused_before_training(monkeypatch):
+    X, y = labelled(600, 5, 3)
+    y[:480] = 0  # every anomaly lies in the held-out last 20 %
+
+    def train(*args):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(Moon, "_train", train)
+    with pytest.raises(ValueError, match="only class 0 in the 480 rows Moon trains on"):
+        Moon(**{**SMALL, "threshold": "best-f1", "validation_size": 0.2}).fit(X, y)
+
+
 def test_balanced_sampling_trains_on_every_anomaly_and_as_many_normal_rows():
     X, y = labelled(600, 5, 4)
     model = Moon(**{**SMALL, "sampling": "balanced"})

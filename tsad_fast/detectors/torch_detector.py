@@ -136,6 +136,13 @@ class TorchDetector(BaseDetector):
         with self._thread_budget():
             samples = self._prepare(X, y)
             train, val = self._split(X, samples)
+            if self.supervised:  # its samples are the rows: the first len(train) of them train
+                trained = y[:len(train[0])]
+                if trained.min() == trained.max():
+                    raise ValueError(f"y holds only class {int(trained[0])} in the "
+                                     f"{trained.size} rows {type(self).__name__} trains on "
+                                     f"(before the last validation_size={self.validation_size} "
+                                     "of X): nothing to learn from; lower validation_size")
             self._check_threshold_labels(y, self._held_out(train, val))
             # every GPU's generator too: manual_seed seeds them all (lazily, even for a CPU fit)
             devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
