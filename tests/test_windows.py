@@ -130,3 +130,16 @@ def test_overlapping_windows_bad_input():
         unoverlap(np.zeros((2, 3, 1)), np.array([0]), 5)
     with pytest.raises(ValueError, match="starts must lie"):
         unoverlap(np.zeros((1, 3, 1)), np.array([4]), 5)
+
+
+def test_standardizer_state_round_trip_and_bad_states():
+    from tsad_fast.scaling import Standardizer
+
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    fitted = Standardizer.fit(X)
+    back = Standardizer.from_state(fitted.to_state())
+    np.testing.assert_array_equal(back.transform(X), fitted.transform(X))
+    for mean, std in ((np.zeros(3), np.zeros(3)), (np.zeros(3), np.ones(2)),
+                      (np.full(3, np.nan), np.ones(3))):
+        with pytest.raises(ValueError, match="Standardizer state"):
+            Standardizer.from_state({"scaler_mean": mean, "scaler_std": std})

@@ -30,5 +30,12 @@ class Standardizer:
 
     @classmethod
     def from_state(cls, state: dict) -> "Standardizer":
-        """The Standardizer of :meth:`to_state`'s entries (arrays or tensors) in ``state``."""
-        return cls(np.asarray(state["scaler_mean"]), np.asarray(state["scaler_std"]))
+        """The Standardizer of :meth:`to_state`'s entries (arrays or tensors) in ``state``;
+        ValueError unless they are finite vectors of one length with positive scales."""
+        mean = np.asarray(state["scaler_mean"], dtype=np.float64)
+        std = np.asarray(state["scaler_std"], dtype=np.float64)
+        if (mean.ndim != 1 or mean.shape != std.shape or not np.isfinite(mean).all()
+                or not np.isfinite(std).all() or (std <= 0).any()):
+            raise ValueError(f"Standardizer state: mean {mean.shape} and std {std.shape} must be "
+                             "finite vectors of one length, std > 0")
+        return cls(mean, std)

@@ -169,6 +169,12 @@ def test_bad_input_and_params(fitted):
         Moon(**{**SMALL, "modality": "image"}).fit(X, y)
     with pytest.raises(ValueError, match="sampling"):
         Moon(**{**SMALL, "sampling": "oversample"}).fit(X, y)
+    with pytest.raises(ValueError, match="channels"):
+        model.inputs(X[:, :3])
+    with pytest.raises(ValueError, match="NaN"):
+        model.inputs(np.full((4, X.shape[1]), np.nan))
+    with pytest.raises(NotFittedError):
+        Moon().inputs(X)
     with pytest.raises(ValueError, match="n_types"):
         Moon(**{**SMALL, "n_types": 0}).fit(X, y)
     with pytest.raises(NotFittedError):

@@ -124,7 +124,7 @@ class Moon(TorchDetector):
         import torch
 
         self.mvmtf_ = MVMTF(alpha=self.alpha, bins=self.bins, backend=self.backend).fit(X)
-        raw, mtf = self.inputs(X)
+        raw, mtf = self._inputs(X)
         return [raw, mtf, torch.from_numpy(y.astype(np.int64))]
 
     def _build_model(self):
@@ -180,14 +180,23 @@ class Moon(TorchDetector):
 
     def inputs(self, X: np.ndarray):
         """The network's two inputs of the rows X (n, c): (raw rows, MV-MTF rows with the
-        fitted bins and transitions), float32 tensors (n, c) each."""
+        fitted bins and transitions), float32 tensors (n, c) each. ValueError for X that is
+        not finite, empty, or of another channel count than the fit's."""
+        if not hasattr(self, "mvmtf_"):  # set in fit before the training (the types use it)
+            self._check_fitted()
+        X = as_series(X, "X")
+        self._check_features(X)
+        return self._inputs(X)
+
+    def _inputs(self, X: np.ndarray):
+        """:meth:`inputs` of validated rows."""
         import torch
 
         return (torch.from_numpy(X.astype(np.float32)),
                 torch.from_numpy(self.mvmtf_.transform(X).astype(np.float32)))
 
     def _score(self, X: np.ndarray) -> np.ndarray:
-        return self._probabilities(*self.inputs(X))
+        return self._probabilities(*self._inputs(X))
 
     def _probabilities(self, raw, mtf) -> np.ndarray:
         """P(anomaly) (n,) of raw and MV-MTF rows (n, c), in batches without gradients."""
