@@ -106,7 +106,27 @@ def test_registry_is_complete_after_import_and_every_entry_loads():
 
 
 def test_layer_names_match_the_kernel_name():
-    """The registry name is the function name at every layer."""
+    """The registry name is the function name at every layer; a device entry point is the
+    kernel's name with ``_device``, in the CUDA module."""
     for kernel in _backend.kernels():
         for backend in _backend.implementations(kernel):
             assert _backend._REGISTRY[kernel][backend].endswith(f":{kernel}"), (kernel, backend)
+        if _backend.DEVICE in _backend._REGISTRY[kernel]:
+            assert _backend._REGISTRY[kernel][_backend.DEVICE] == \
+                f"tsad_fast._cuda:{kernel}_device"
+
+
+def test_device_entry_points_are_registered_with_their_kernels():
+    """Every CUDA kernel that takes GPU arrays names its entry point in the registry; asking
+    for one without a usable CUDA backend, or of a kernel that has none, says why."""
+    assert {k for k in _backend.kernels() if _backend.DEVICE in _backend._REGISTRY[k]} == \
+        {"nearest_center", "kmeans_assign", "vus_areas"}
+    with pytest.raises(_backend.BackendUnavailableError, match="no entry point for GPU arrays"):
+        _backend.device_entry("spot_stream")
+    with pytest.raises(KeyError, match="no kernel named"):
+        _backend.device_entry("nope")
+    with pytest.raises(ValueError, match="without a cuda implementation"):
+        _backend.register("scratch_kernel", numpy="m:f", device="m:f_device")
+    if not _backend.is_available("cuda"):
+        with pytest.raises(_backend.BackendUnavailableError, match="GPU array was given"):
+            _backend.device_entry("nearest_center")

@@ -11,6 +11,11 @@ public function calls :func:`resolve` once per call:
 * an explicit backend that is not built, not installed or has no device raises
   :class:`BackendUnavailableError` saying why.
 
+A kernel with a CUDA implementation may also register its ``device`` entry point: the
+function of ``tsad_fast._cuda`` that takes device pointers of arrays already on the GPU (CuPy
+arrays, CUDA torch tensors) and a stream (:func:`device_entry`, used by
+:mod:`tsad_fast.kernels.device`).
+
 Probes are lazy: nothing heavy (numba, the CUDA runtime) is imported until a kernel asks.
 """
 from __future__ import annotations
@@ -24,7 +29,9 @@ AUTO_ORDER: Tuple[str, ...] = ("cpp", "numba", "numpy")
 BACKENDS: Tuple[str, ...] = AUTO_ORDER + ("cuda",)
 ENV_VAR = "TSAD_FAST_BACKEND"
 
-# kernel name -> backend -> "module:function" (imported on first use)
+DEVICE = "device"  # the registry key of a kernel's GPU-array entry point
+
+# kernel name -> backend (or DEVICE) -> "module:function" (imported on first use)
 _REGISTRY: Dict[str, Dict[str, str]] = {}
 
 
@@ -33,10 +40,15 @@ class BackendUnavailableError(RuntimeError):
 
 
 def register(kernel: str, **implementations: str) -> None:
-    """Declare the implementations of ``kernel`` as ``backend="module:function"`` strings."""
-    unknown = set(implementations) - set(BACKENDS)
+    """Declare the implementations of ``kernel`` as ``backend="module:function"`` strings, and
+    optionally its GPU-array entry point as ``device="module:function"`` (which needs a
+    ``cuda`` implementation beside it)."""
+    unknown = set(implementations) - set(BACKENDS) - {DEVICE}
     if unknown:
         raise ValueError(f"unknown backend(s) {sorted(unknown)} for kernel {kernel!r}")
+    if DEVICE in implementations and "cuda" not in implementations:
+        raise ValueError(f"kernel {kernel!r} registers a device entry point without a cuda "
+                         "implementation")
     _REGISTRY[kernel] = dict(implementations)
 
 
@@ -108,6 +120,19 @@ def is_gpu_array(obj: Any) -> bool:
         except Exception:  # a device we cannot read: treat it as host memory
             return False
     return False
+
+
+def device_entry(kernel: str) -> Callable:
+    """The GPU-array entry point of ``kernel`` (registered as ``device=``), imported once the
+    ``cuda`` backend is known to run here; :class:`BackendUnavailableError` otherwise."""
+    if kernel not in _REGISTRY:
+        raise KeyError(f"no kernel named {kernel!r}")
+    if DEVICE not in _REGISTRY[kernel]:
+        raise BackendUnavailableError(f"kernel {kernel!r} has no entry point for GPU arrays")
+    reason = unavailable_reason("cuda")
+    if reason is not None:
+        raise BackendUnavailableError(f"a GPU array was given to {kernel!r}, but {reason}")
+    return load(kernel, DEVICE)
 
 
 def load(kernel: str, backend: str) -> Callable:

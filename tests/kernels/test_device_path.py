@@ -61,8 +61,8 @@ class FakeCuda:
 
 @pytest.fixture
 def simulated(monkeypatch):
-    """torch CPU tensors are 'GPU arrays', the cuda backend is available, the device entry
-    points are FakeCuda's."""
+    """torch CPU tensors are 'GPU arrays', the cuda backend is available, the registered device
+    entry points are FakeCuda's."""
     fake = FakeCuda()
 
     def is_gpu(obj):
@@ -72,9 +72,10 @@ def simulated(monkeypatch):
         monkeypatch.setattr(module, "is_gpu_array", is_gpu)
     monkeypatch.setattr(_backend, "unavailable_reason", lambda backend: None)
     real_load = _backend.load
+    fakes = {"cuda": lambda kernel: (lambda *args: None),
+             _backend.DEVICE: lambda kernel: getattr(fake, f"{kernel}_device")}
     monkeypatch.setattr(_backend, "load", lambda kernel, backend: (
-        (lambda *args: None) if backend == "cuda" else real_load(kernel, backend)))
-    monkeypatch.setattr(device, "cuda_call", lambda entry: getattr(fake, entry))
+        fakes[backend](kernel) if backend in fakes else real_load(kernel, backend)))
     monkeypatch.setattr(device.TorchOps, "stream", lambda self, x: 0)
     monkeypatch.setattr(device.TorchOps, "on_device", lambda self, x: contextlib.nullcontext())
     return fake

@@ -4,8 +4,9 @@ A CuPy array or a CUDA torch tensor given to ``nearest_center``, ``kmeans_assign
 ``vus_areas`` never visits the host: it is converted to a C-contiguous float64 array on its
 device by its own library, validated there (shape, non-empty, finite: one reduction whose
 boolean is the only thing read back), the outputs are allocated by the same library on the
-same device, and ``tsad_fast._cuda``'s ``*_device`` entry points run on the library's current
-stream with the arrays' device pointers. Other GPU arrays (Numba device arrays, anything with
+same device, and the kernel's registered ``device`` entry point
+(:func:`tsad_fast._backend.device_entry`) runs on the library's current stream with the arrays'
+device pointers. Other GPU arrays (Numba device arrays, anything with
 the CUDA Array Interface or a CUDA DLPack capsule) are viewed zero-copy through CuPy, or torch
 when CuPy is missing, and their results come back in that library.
 
@@ -19,7 +20,7 @@ from typing import Any, Callable, Tuple
 
 import numpy as np
 
-from tsad_fast._backend import is_gpu_array
+from tsad_fast._backend import device_entry, is_gpu_array
 from tsad_fast._validation import as_float_array
 
 class ArrayOps:
@@ -282,14 +283,10 @@ def to_host(x: Any) -> Any:
     return ops.to_host(x)
 
 
-def cuda_call(entry: str) -> Callable:
-    """The ``tsad_fast._cuda`` device entry point named ``entry``."""
-    return getattr(importlib.import_module("tsad_fast._cuda"), entry)
-
-
-def launch(ops: ArrayOps, like: Any, entry: str, *args) -> None:
-    """Run the device entry point ``entry`` with ``args`` and the current stream of the GPU
-    holding ``like``, that GPU being the current device (where temporaries are allocated and
-    kernels launched)."""
+def launch(ops: ArrayOps, like: Any, kernel: str, *args) -> None:
+    """Run the registered device entry point of ``kernel`` with ``args`` and the current stream
+    of the GPU holding ``like``, that GPU being the current device (where temporaries are
+    allocated and kernels launched)."""
+    entry = device_entry(kernel)
     with ops.on_device(like):
-        cuda_call(entry)(*args, ops.stream(like))
+        entry(*args, ops.stream(like))

@@ -31,6 +31,7 @@ _backend.register(
     "kmeans_assign",
     cpp="tsad_fast._core:kmeans_assign",
     cuda="tsad_fast._cuda:kmeans_assign",
+    device="tsad_fast._cuda:kmeans_assign_device",
     numba="tsad_fast.kernels._numba.kmeans:kmeans_assign",
     numpy="tsad_fast.kernels._numpy.kmeans:kmeans_assign",
 )
@@ -61,6 +62,6 @@ def _kmeans_assign_device(X, centers):
     (n, d), k = ops.shape(X), ops.shape(centers)[0]
     labels = ops.empty(X, (n,), "int64")
     if n:
-        device.launch(ops, X, "kmeans_assign_device", ops.pointer(X), n, ops.pointer(centers), k,
+        device.launch(ops, X, "kmeans_assign", ops.pointer(X), n, ops.pointer(centers), k,
                        d, ops.pointer(labels))
     return labels

@@ -32,6 +32,7 @@ _backend.register(
     "nearest_center",
     cpp="tsad_fast._core:nearest_center",
     cuda="tsad_fast._cuda:nearest_center",
+    device="tsad_fast._cuda:nearest_center_device",
     numba="tsad_fast.kernels._numba.nearest:nearest_center",
     numpy="tsad_fast.kernels._numpy.nearest:nearest_center",
 )
@@ -113,6 +114,6 @@ def _nearest_center_device(Q, C):
     (m, d), k = ops.shape(Q), ops.shape(C)[0]
     distances, indices = ops.empty(Q, (m,), "float64"), ops.empty(Q, (m,), "int64")
     if m:
-        device.launch(ops, Q, "nearest_center_device", ops.pointer(Q), m, ops.pointer(C), k, d,
+        device.launch(ops, Q, "nearest_center", ops.pointer(Q), m, ops.pointer(C), k, d,
                        ops.pointer(distances), ops.pointer(indices))
     return distances, indices

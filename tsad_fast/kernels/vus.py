@@ -27,6 +27,7 @@ _backend.register(
     "vus_areas",
     cpp="tsad_fast._core:vus_areas",
     cuda="tsad_fast._cuda:vus_areas",
+    device="tsad_fast._cuda:vus_areas_device",
     numba="tsad_fast.kernels._numba.vus:vus_areas",
     numpy="tsad_fast.kernels._numpy.vus:vus_areas",
 )
@@ -103,7 +104,7 @@ def _vus_areas_device(labels, score, sliding_window, n_thresholds, window_name):
         starts, ends = segments(check_labels(labels, n))
     thresholds = ops.take(ops.sort_descending(score), threshold_positions(n, n_thresholds))
     roc, pr = ops.empty(score, (window + 1,), "float64"), ops.empty(score, (window + 1,), "float64")
-    device.launch(ops, score, "vus_areas_device", ops.pointer(score), n,
+    device.launch(ops, score, "vus_areas", ops.pointer(score), n,
                    np.ascontiguousarray(starts), np.ascontiguousarray(ends),
                    ops.pointer(thresholds), n_thresholds, window, ops.pointer(roc),
                    ops.pointer(pr))
