@@ -9,7 +9,8 @@ import pytest
 
 import tsad_fast
 from tests.conftest import backend_params, make_stream
-from tsad_fast.thresholds import SPOT, biSPOT, bidSPOT, dSPOT, spot_thresholds
+from tsad_fast.compat.spot import SPOT, biSPOT, bidSPOT, dSPOT
+from tsad_fast.thresholds import spot_thresholds
 
 GOLDEN = Path(__file__).with_name("data") / "spot_adsevt.npz"
 CLASSES = {"SPOT": SPOT, "biSPOT": biSPOT, "dSPOT": dSPOT, "bidSPOT": bidSPOT}
@@ -35,7 +36,7 @@ def run_ours(cls, series, n_init, q, depth, backend="auto"):
         kwargs["depth"] = depth
     model = CLASSES[cls](**kwargs)
     model.fit(series[:n_init], series[n_init:])
-    model.initialize(level=0.98)
+    model.initialize(level=0.98, verbose=False)
     return model.run()
 
 
@@ -73,7 +74,7 @@ def test_live_against_ads_evt(cls):
 
 def test_class_api_and_init_forms():
     series = make_stream("normal", 5, 4000)
-    a = SPOT(q=1e-3).fit(series[:3000], series[3000:]).initialize(0.98)
+    a = SPOT(q=1e-3).fit(series[:3000], series[3000:]).initialize(0.98, verbose=False)
     assert a.init_threshold == pytest.approx(np.sort(series[:3000])[int(0.98 * 3000)])
     first = a.run()
     assert set(first) == {"thresholds", "alarms"} and first["thresholds"].shape == (1000,)
@@ -117,4 +118,30 @@ def test_spot_thresholds_harness_threshold(backend):
 
 
 def test_top_level_exports():
-    assert tsad_fast.SPOT is SPOT and tsad_fast.spot_thresholds is spot_thresholds
+    assert tsad_fast.spot_thresholds is spot_thresholds
+    assert "SPOT" not in tsad_fast.__all__ and "SPOT" not in tsad_fast.thresholds.__all__
+
+
+@pytest.mark.parametrize("where", ["tsad_fast", "tsad_fast.thresholds",
+                                   "tsad_fast.thresholds.spot"])
+def test_moved_spot_names_warn_and_keep_their_defaults(where, capsys):
+    """The SPOT classes once in tsad_fast and tsad_fast.thresholds: a DeprecationWarning naming
+    the new home, and the results they gave (compat=False, (q, n_points, depth), quiet)."""
+    import importlib
+
+    module = importlib.import_module(where)
+    series = make_stream("exponential", 3, 6000)
+    for name in ("SPOT", "dSPOT"):
+        with pytest.warns(DeprecationWarning, match=f"tsad_fast.compat.spot.{name}"):
+            legacy = getattr(module, name)
+        assert issubclass(legacy, getattr(tsad_fast.compat.spot, name))
+        args = (1e-3, 10, 7) if name == "dSPOT" else (1e-3, 10)
+        old = legacy(*args).fit(series[:5000], series[5000:]).initialize(0.98).run()
+        assert capsys.readouterr().out == ""
+        new = getattr(tsad_fast.compat.spot, name)(1e-3, *args[2:], compat=False)
+        want = new.fit(series[:5000], series[5000:]).initialize(0.98, verbose=False).run()
+        np.testing.assert_array_equal(old["alarms"], want["alarms"])
+        np.testing.assert_array_equal(old["thresholds"], want["thresholds"])
+        assert legacy(*args).compat is False
+    with pytest.raises(AttributeError):
+        getattr(module, "NoSuchSPOT")

@@ -9,22 +9,24 @@ import what they need on first use.
 from tsad_fast import _threads  # noqa: F401  (sets the OpenMP wait policy before any runtime loads)
 from tsad_fast import detectors as _detectors
 from tsad_fast import kernels  # noqa: F401  (registers every kernel)
-from tsad_fast._config import show_config
-from tsad_fast.thresholds import (SPOT, Fixed, Quantile, SPOTThreshold, ThreeSigma, biSPOT,
-                                  bidSPOT, dSPOT, spot_thresholds)
+from tsad_fast.config import show_config
+from tsad_fast.thresholds import Fixed, Quantile, SPOTThreshold, ThreeSigma, spot_thresholds
+from tsad_fast.thresholds import spot as _spot
 
 __version__ = "0.1.0"
 
 _DETECTORS = tuple(name for name in _detectors.__all__
                    if name not in ("BaseDetector", "NotFittedError", "TorchDetector"))
 
-__all__ = ["show_config", "SPOT", "biSPOT", "dSPOT", "bidSPOT", "spot_thresholds", "ThreeSigma",
-           "Quantile", "Fixed", "SPOTThreshold", "__version__", *_DETECTORS]
+__all__ = ["show_config", "spot_thresholds", "ThreeSigma", "Quantile", "Fixed", "SPOTThreshold",
+           "__version__", *_DETECTORS]
 
 
 def __getattr__(name):
     if name in _DETECTORS:
         return getattr(_detectors, name)
+    if name in _spot.DEPRECATED:
+        return _spot.deprecated_class(name, __name__)
     raise AttributeError(f"module 'tsad_fast' has no attribute {name!r}")
 
 

@@ -7,6 +7,7 @@ torch = pytest.importorskip("torch")
 
 from tsad_fast import GBOC  # noqa: E402
 from tsad_fast.compat.tsb_ad import run_GBOC  # noqa: E402
+from tsad_fast.config import config_context  # noqa: E402
 from tsad_fast.detectors import NotFittedError  # noqa: E402
 from tsad_fast.metrics import auc_roc  # noqa: E402
 
@@ -77,21 +78,21 @@ def test_scoring_batch_by_batch_equals_scoring_all_codes(fitted, monkeypatch, sc
 
     model, X = fitted
     monkeypatch.setattr(model, "score", score)
-    # torch's float32 products may round differently with the batch size: the same batches
-    monkeypatch.setattr(model, "_eval_batch", 37)  # many batches, the last one short
-    windows = sliding_windows(model._standardized(X), model.window)
-    codes = model._encode(model.model_, windows)
-    distances = np.sqrt(((codes[:, None, :] - model.centers_[None]) ** 2).sum(-1)).min(1)
-    want = distances
-    if score != "balls":
-        with torch.no_grad():
-            errors = torch.cat([((model.model_(w)[1] - model.model_.target(w)) ** 2)
-                                .reshape(len(w), -1).mean(1)
-                                for w in windows.split(37)]).double().numpy()
-        want = distances / model.score_scale_[0] + errors / model.score_scale_[1]
-    np.testing.assert_allclose(model.decision_function(X), window_scores_to_points(want, 8),
-                               rtol=1e-9, atol=1e-12)
-
+    # torch's float32 products may round differently with the batch size: the same batches,
+    # many of them, the last one short
+    with config_context(inference_batch={"GBOC": 37}):
+        windows = sliding_windows(model._standardized(X), model.window)
+        codes = model._encode(model.model_, windows)
+        distances = np.sqrt(((codes[:, None, :] - model.centers_[None]) ** 2).sum(-1)).min(1)
+        want = distances
+        if score != "balls":
+            with torch.no_grad():
+                errors = torch.cat([((model.model_(w)[1] - model.model_.target(w)) ** 2)
+                                    .reshape(len(w), -1).mean(1)
+                                    for w in windows.split(37)]).double().numpy()
+            want = distances / model.score_scale_[0] + errors / model.score_scale_[1]
+        got = model.decision_function(X)
+    np.testing.assert_allclose(got, window_scores_to_points(want, 8), rtol=1e-9, atol=1e-12)
 
 def test_seeded_and_deterministic():
     X, _ = periodic(600, 3)

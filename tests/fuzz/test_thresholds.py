@@ -13,6 +13,7 @@ from tests.fuzz.hostile import LENGTHS, hostile_arrays, parameters
 from tests.fuzz.known import backends
 from tests.fuzz.test_series import scaled_streams, spot_agrees
 from tests.kernels.test_spot import assert_close_thresholds
+from tsad_fast.compat import spot as spot_classes
 
 CLASSES = {"SPOT": 0, "biSPOT": 0, "dSPOT": 5, "bidSPOT": 3}  # name: depth
 
@@ -21,8 +22,9 @@ def run_class(name, init, data, backend, q=1e-3, n_points=10, level=0.98, with_a
     """fit / add / initialize / run of one SPOT class; ``init`` may be an array, a count or a
     fraction of ``data``."""
     depth = {"depth": CLASSES[name]} if CLASSES[name] else {}
-    model = getattr(tsad_fast, name)(q=q, n_points=n_points, backend=backend, **depth)
-    return model.fit(init, data).initialize(level).run(with_alarm)
+    model = getattr(spot_classes, name)(q=q, n_points=n_points, compat=False, backend=backend,
+                                        **depth)
+    return model.fit(init, data).initialize(level, verbose=False).run(with_alarm)
 
 
 def classes_agree(scale):

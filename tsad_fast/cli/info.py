@@ -1,7 +1,7 @@
 """`tsad-fast info`: the build (show_config)."""
 from __future__ import annotations
 
-from tsad_fast._config import show_config
+from tsad_fast.config import show_config
 
 
 def add_parser(sub) -> None:

@@ -24,12 +24,12 @@ from typing import Any, Dict
 import numpy as np
 
 from tsad_fast._validation import as_series, check_int, check_real
+from tsad_fast.config import get_config
 from tsad_fast.detectors.array_detector import ArrayDetector
 from tsad_fast.detectors.forests import FIELDS, empty_forest, sum_of_leaves
 from tsad_fast.windows import sliding_windows, window_scores_to_points
 
 
-_BLOCK_BYTES = 16 * 2**20  # flattened float32 windows scored at once
 
 
 class WindowBaseline(ArrayDetector):
@@ -56,12 +56,12 @@ class WindowBaseline(ArrayDetector):
 
     def _scored_windows(self, X: np.ndarray) -> np.ndarray:
         """Scores (n - window + 1,) of the windows of X (n, c), flattened and scored a block
-        of about _BLOCK_BYTES at a time: memory stays O(n c) for any series length."""
+        of about the configured ``window_block_bytes`` at a time: memory stays O(n c) for any series length."""
         if X.shape[0] < self.window:
             raise ValueError(f"X has {X.shape[0]} rows, fewer than window={self.window}")
         Z = self.scaler_.transform(X)
         n_windows = X.shape[0] - self.window + 1
-        block = max(1, _BLOCK_BYTES // (4 * self.window * X.shape[1]))
+        block = max(1, get_config()["window_block_bytes"] // (4 * self.window * X.shape[1]))
         scores = np.empty(n_windows)
         for start in range(0, n_windows, block):
             stop = min(n_windows, start + block)

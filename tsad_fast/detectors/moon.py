@@ -58,12 +58,7 @@ class Moon(TorchDetector):
     ``decision_function(X)`` is the anomaly probability of each timestamp.
     """
 
-    # rows per inference pass: the OS-CNN's activations stay near the caches (a block's output
-    # of 64 rows, both modalities, is 11 MB); 2,048 rows took ~1.8 GB a pass and 2.8x the time
-    # of 128 (7.1 vs 2.5 ms a row scoring 2,000 SMD rows on 2 AVX2 cores, mostly page faults),
-    # and 64 rows 2.8-3.0 ms against 128 rows' 3.3-3.4 on 2 AVX-512 cores; same scores bit for bit
     supervised = True
-    _eval_batch = 64
     _min_batch = 2  # batch normalisation needs two samples
 
     def __init__(self, alpha: float = 0.9, bins=range(6, 12), os_budget=(1024, 229376),

@@ -76,7 +76,6 @@ class MSUTNet(WindowDetector):
     the level is off).
     """
 
-    _eval_batch = 64
     _loss_parts = ("reconstruction", "assignment", "spatial", "temporal")
 
     def __init__(self, window: int = 100, stride: int = 25, score_stride: Optional[int] = None,

@@ -59,7 +59,6 @@ class SCAN(WindowDetector):
     ``labels_``, ``history_``, ``n_features_in_``.
     """
 
-    _eval_batch = 4  # windows per inference pass (each holds T x C x d activations per scale)
     _loss_parts = ("reconstruction", "clustering", "trusted", "consistency")
 
     def __init__(self, window: int = 2500, stride: int = 100, kernels=(25, 5, 1), patch: int = 5,

@@ -12,7 +12,8 @@ hides it); stop early when the monitored validation loss has not improved for
 keeps the last); then ``_after_training`` gives the training scores and the thresholder is
 fitted on them. Torch runs with the thread count that fits the model (``n_threads``, see
 :mod:`tsad_fast._threads`), in ``fit``, ``decision_function`` and the model's other entry
-points alike. Inference runs in batches of ``_eval_batch`` samples without gradients.
+points alike. Inference runs without gradients in batches of
+:func:`tsad_fast.config.inference_batch` samples.
 
 Subclasses implement ``_prepare``, ``_build_model``, ``_loss``, ``_after_training``,
 ``_score``, ``_fitted_state`` / ``_restore_fitted`` (their own fitted arrays; the network's
@@ -33,6 +34,7 @@ import numpy as np
 
 from tsad_fast import _threads
 from tsad_fast._validation import as_series, check_int, check_real
+from tsad_fast.config import inference_batch
 from tsad_fast.detectors.base import BaseDetector, resolve_device, to_numpy
 from tsad_fast.thresholds import as_thresholder
 
@@ -55,7 +57,6 @@ class TorchDetector(BaseDetector):
     or int >= 1).
     """
 
-    _eval_batch = 1024  # samples per inference pass
     _min_batch = 1  # training batches smaller than this are skipped (batch normalisation: 2)
     _loss_parts: Tuple[str, ...] = ()  # named parts of the loss that ``monitor`` may watch
     _auto_threads: Optional[int] = None  # threads of n_threads="auto"; None: every usable core
@@ -104,7 +105,7 @@ class TorchDetector(BaseDetector):
 
     def _threads(self, inference: bool = False) -> int:
         """Torch threads: ``n_threads``, or with "auto" every usable core for inference passes
-        (batches of ``_eval_batch`` samples) and ``_auto_threads`` of them for training steps."""
+        (batches of the configured ``inference_batch``) and ``_auto_threads`` of them for training steps."""
         if self.n_threads != "auto":
             return int(self.n_threads)
         cores = _threads.usable_cores()
@@ -249,8 +250,9 @@ class TorchDetector(BaseDetector):
         n = len(tensors[0])
         total, parts = 0.0, {}
         with torch.no_grad(), self._thread_budget(inference=True):
-            for start in range(0, n, self._eval_batch):
-                batch = [t[start:start + self._eval_batch].contiguous().to(self.device_)
+            size = inference_batch(self)
+            for start in range(0, n, size):
+                batch = [t[start:start + size].contiguous().to(self.device_)
                          for t in tensors]
                 loss, named = self._loss(model, batch, context)
                 size = len(batch[0])
@@ -265,7 +267,7 @@ class TorchDetector(BaseDetector):
         model's device; the outputs concatenated on the CPU."""
         import torch
 
-        size = batch or self._eval_batch
+        size = batch or inference_batch(self)
         out = []
         with torch.no_grad(), self._thread_budget(inference=True):
             for start in range(0, len(tensors[0]), size):

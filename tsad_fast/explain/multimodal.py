@@ -29,14 +29,10 @@ from typing import (Any, Callable, Dict, List, Optional, Protocol, Union,
 
 import numpy as np
 
+from tsad_fast.config import get_config
 from tsad_fast.explain.shapley import kernel_shap
 from tsad_fast.kernels.kmeans import kmeans_assign_unchecked
 
-# rows per pass of the network: 64 rows' activations stay near the caches (SHAP's 2,580 rows
-# in one pass ran at 6.3 ms a row, 128 at a time at 2.4 ms on 2 AVX-512 cores; an explanation
-# took 4.3 s at 64 rows a pass against 4.9-5.4 s at 128)
-CHUNK = 64
-GRADIENT_CHUNK = CHUNK  # points per forward/backward pass of the expected gradients
 TYPE_SAMPLES = 4  # expected-gradient samples per row of the type features
 
 
@@ -79,7 +75,8 @@ def expected_gradients(prob: Callable, target, baselines, n_samples: int,
     uniform on the segment from it to the target) of gradient x (target - baseline).
     ``prob(points, owners)`` is P(anomaly) (B,) of points (B, c), a torch function, where
     ``owners`` (B,) says which target row each point belongs to (whatever else the model reads,
-    the other modality, is that row's). Points go through it ``GRADIENT_CHUNK`` at a time.
+    the other modality, is that row's). Points go through it the configured ``explain_chunk``
+    at a time.
     Seeded: the same rows give the same values."""
     import torch
 
@@ -90,9 +87,10 @@ def expected_gradients(prob: Callable, target, baselines, n_samples: int,
     points = (base + torch.rand(a, n_samples, 1, generator=generator) * step).reshape(-1, c)
     owners = torch.arange(a).repeat_interleave(n_samples)
     grads = []
-    for start in range(0, len(points), GRADIENT_CHUNK):
-        inputs = points[start:start + GRADIENT_CHUNK].requires_grad_(True)
-        p = prob(inputs, owners[start:start + GRADIENT_CHUNK])
+    chunk = get_config()["explain_chunk"]
+    for start in range(0, len(points), chunk):
+        inputs = points[start:start + chunk].requires_grad_(True)
+        p = prob(inputs, owners[start:start + chunk])
         grads.append(torch.autograd.grad(p.sum(), inputs)[0].cpu())
     return (step * torch.cat(grads).reshape(a, n_samples, c)).mean(dim=1).double().numpy()
 
@@ -236,10 +234,12 @@ class MultimodalExplainer:
         raw_row, mtf_row = raw_rows[-1:], mtf_rows[-1:]
         of_raw = self._holding(mtf_row, "raw")  # the MV-MTF row held at timestamp t
 
-        def shap_model(rows):  # float64 rows (N, c) -> P(anomaly) (N,), CHUNK rows a pass
+        chunk = get_config()["explain_chunk"]
+
+        def shap_model(rows):  # float64 rows (N, c) -> P(anomaly) (N,), a chunk a pass
             rows = torch.from_numpy(rows.astype(np.float32))
             with torch.no_grad():
-                return torch.cat([of_raw(chunk, None).cpu() for chunk in rows.split(CHUNK)]
+                return torch.cat([of_raw(part, None).cpu() for part in rows.split(chunk)]
                                  ).double().numpy()
 
         raw_shap = kernel_shap(shap_model, raw_row[0].numpy().astype(np.float64),

@@ -25,14 +25,12 @@ from typing import Callable, Optional
 import numpy as np
 
 from tsad_fast._validation import as_float_array, check_int
-
-_BATCH_ROWS = 65536
-
+from tsad_fast.config import get_config
 
 def _values(f: Callable, x: np.ndarray, background: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """v(S) for each coalition mask (n_masks, c) of booleans."""
     m = background.shape[0]
-    rows_per_mask = max(1, _BATCH_ROWS // m)
+    rows_per_mask = max(1, get_config()["shap_batch_rows"] // m)
     out = np.empty(masks.shape[0])
     for start in range(0, masks.shape[0], rows_per_mask):
         block = masks[start:start + rows_per_mask]

@@ -16,7 +16,7 @@ two implementations.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Tuple
+from typing import Any, Tuple
 
 import numpy as np
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsad_fast.config import get_config
+
 BLOCK = 1024
-F32_BLOCK_BYTES = 4 << 20  # inner products of one block of queries (float32, block x k)
 
 
 def nearest_center(Q, C):
@@ -45,7 +46,7 @@ def blas_nearest(Q: np.ndarray, C: np.ndarray, step):
     c_norms = np.einsum("ij,ij->i", C, C)
     distances = np.empty(Q.shape[0], dtype=np.float32)
     indices = np.empty(Q.shape[0], dtype=np.int64)
-    rows = max(1, F32_BLOCK_BYTES // (4 * C.shape[0]))
+    rows = max(1, get_config()["nearest_block_bytes"] // (4 * C.shape[0]))
     for start in range(0, Q.shape[0], rows):
         stop = min(start + rows, Q.shape[0])
         d2, indices[start:stop] = step(Q[start:stop] @ C.T, q_norms[start:stop], c_norms)
