@@ -370,9 +370,15 @@ def test_files_of_the_earlier_network_still_load(tmp_path):
     np.testing.assert_array_equal(back.decision_function(X), legacy.decision_function(X))
 
 
-def test_scores_do_not_depend_on_the_thread_count():
+def test_scores_depend_on_the_thread_count_only_in_float32_rounding():
+    """Torch may split a reduction by thread and round its float32 sums differently (it does
+    on AVX2 processors, not on AVX-512 ones): the same thread count gives the same scores, two
+    counts agree to float32 rounding."""
     X, _ = periodic(700, 16)
     one = GBOC(**FAST, n_threads=1).fit(X)
     two = GBOC(**FAST, n_threads=2).fit(X)
-    np.testing.assert_array_equal(one.decision_scores_, two.decision_scores_)
-    np.testing.assert_array_equal(one.decision_function(X[:300]), two.decision_function(X[:300]))
+    again = GBOC(**FAST, n_threads=2).fit(X)
+    np.testing.assert_array_equal(two.decision_scores_, again.decision_scores_)
+    np.testing.assert_allclose(one.decision_scores_, two.decision_scores_, rtol=1e-5)
+    np.testing.assert_allclose(one.decision_function(X[:300]), two.decision_function(X[:300]),
+                               rtol=1e-5)
