@@ -10,7 +10,7 @@ bash scripts/setup.sh test
 # by its evaluation code, so it comes without them
 python -m pip install --quiet --disable-pip-version-check --no-deps tsb-ad==1.5
 python -c "import tsad_fast; tsad_fast.show_config()"
-python -m pytest -q -p no:cacheprovider tests benchmarks --benchmark-disable
+python -m pytest -q -p no:cacheprovider tests benchmarks --benchmark-disable --durations=5
 for backend in numba numpy; do
   echo "== kernel tests with TSAD_FAST_BACKEND=$backend"
   TSAD_FAST_BACKEND=$backend python -m pytest -q -p no:cacheprovider tests/kernels tests/metrics tests/test_thresholds.py

@@ -1,16 +1,30 @@
-"""The package's plots, PNG files (need the ``plot`` extra): a detection (scores, threshold,
-labels), SPOT over a stream, a benchmark grid's VUS-PR boxes, MSUT-Net's learned graph."""
+"""The package's plots (need the ``plot`` extra): a detection (scores, threshold, labels), SPOT
+over a stream, a benchmark grid's VUS-PR boxes, MSUT-Net's learned graph.
+
+Each writes a PNG to ``path`` and returns that path; with ``path=None`` it returns the
+matplotlib figure instead, open, for a notebook or further drawing."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
 from tsad_fast._optional import pyplot
 
+PathLike = Optional[Union[str, Path]]
 
-def plot_graph(path: Union[str, Path], graph: np.ndarray, groups: Optional[np.ndarray] = None,
+
+def _finish(plt, fig, path: PathLike) -> Any:
+    """The figure when ``path`` is None; else the PNG written there, the figure closed."""
+    if path is None:
+        return fig
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return Path(path)
+
+
+def plot_graph(path: PathLike, graph: np.ndarray, groups: Optional[np.ndarray] = None,
                names: Optional[Sequence[str]] = None, title: str = "learned variable graph"):
     """Heat map of a variable graph (C, C) (row v: the weights variable v draws from), the
     variables ordered by group with the group boundaries drawn when ``groups`` (C,) is given."""
@@ -32,12 +46,11 @@ def plot_graph(path: Union[str, Path], graph: np.ndarray, groups: Optional[np.nd
     ax.set_title(title, fontsize=9)
     fig.colorbar(image, ax=ax, fraction=0.046)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    return _finish(plt, fig, path)
 
 
-def plot_detection(path: Union[str, Path], scores: np.ndarray, threshold: float,
-                   labels: np.ndarray, title: str) -> None:
+def plot_detection(path: PathLike, scores: np.ndarray, threshold: float,
+                   labels: np.ndarray, title: str) -> Any:
     """PNG of scores (n,), the threshold and the labelled anomalous segments."""
     plt = pyplot("plot_detection")
 
@@ -56,12 +69,11 @@ def plot_detection(path: Union[str, Path], scores: np.ndarray, threshold: float,
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    return _finish(plt, fig, path)
 
 
-def plot_spot(path: Union[str, Path], values: np.ndarray, n_init: int, result,
-              labels: Optional[np.ndarray] = None, title: str = "SPOT") -> None:
+def plot_spot(path: PathLike, values: np.ndarray, n_init: int, result,
+              labels: Optional[np.ndarray] = None, title: str = "SPOT") -> Any:
     """PNG of a series (n,), the SPOT thresholds over its stream part (``result``, a
     :class:`~tsad_fast.thresholds.SpotResult` of the points after the first ``n_init``), its
     alarms and the labelled anomalies (0/1, n)."""
@@ -85,13 +97,12 @@ def plot_spot(path: Union[str, Path], values: np.ndarray, n_init: int, result,
     ax.set_ylabel("value")
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    return _finish(plt, fig, path)
 
 
-def plot_vus_pr_box(frame, path: Union[str, Path]) -> Path:
+def plot_vus_pr_box(frame, path: PathLike = None) -> Any:
     """A PNG of the VUS-PR distribution over the series of a benchmark grid's rows (a pandas
-    frame, :mod:`tsad_fast.bench.task`), one box per detector (ok tasks); returns the path."""
+    frame, :mod:`tsad_fast.bench.task`), one box per detector (ok tasks)."""
     plt = pyplot("plot_vus_pr_box")
     ok = frame[frame["status"] == "ok"]
     order = [d for d in dict.fromkeys(frame["detector"]) if (ok["detector"] == d).any()]
@@ -104,6 +115,4 @@ def plot_vus_pr_box(frame, path: Union[str, Path]) -> Path:
     ax.set_title(f"VUS-PR over {ok['series'].nunique()} series")
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _finish(plt, fig, path)

@@ -39,6 +39,8 @@ def detector_case(name, n, rng):
     y[2000:2050] = 1
     test = rng.normal(size=(n, 38))
     params = {"epochs": 1} if name in ("gboc", "scan", "msutnet", "moon") else {}
+    if name in ("pca", "iforest", "knn"):  # the scoring is measured: a short fit will do
+        train, y = train[:1500], y[:1500]
     spec = as_spec({"detector": name, "params": params})
     model = build(spec, seed=0, threads=2)
     model.fit(train, y) if spec.supervised else model.fit(train)
