@@ -5,12 +5,13 @@ For each SMD machine: Moon as in ``benchmarks/moon_grid.sh best-f1`` (seed 2024,
 the best F1 on the last 20 % of the fit part) is fitted on the first 60 % of the labelled rows
 and saved under MODELS (a later run loads it instead of fitting again); the rest is scored, and
 its true positives that name a cause (interpretation labels) are explained at each coalition
-count: all of them, or a seeded sample of ``--sample`` (the first ``--subset`` of that sample
-for the counts in ``--subset-coalitions``). Rows already in the output are skipped, so an
+count: all of them, or a seeded sample of ``--sample`` (``--subset`` of that sample, spread
+evenly over it, for the counts in ``--subset-coalitions``). Rows already in the output are skipped, so an
 interrupted run resumes.
 
-    python benchmarks/moon_explain.py --machines 1-6 2-1 2-7 3-3 --coalitions 256 \
-        --subset-coalitions 64 2048 --sample 100 --subset 16
+    python benchmarks/moon_explain.py --machines 2-7 3-3 --coalitions 256 \
+        --subset-coalitions 64 2048 --sample 40 --subset 8
+    python benchmarks/moon_explain.py --machines 1-7 2-1 3-4 1-6 --coalitions 256 --sample 40
     python benchmarks/moon_explain.py --report      # the table of benchmarks/results
 
 Each row: machine, t, coalitions, seconds, the fused contributions (38 floats) and the
@@ -88,8 +89,10 @@ def run(args) -> None:
             np.random.default_rng(2024).choice(hits, args.sample, replace=False))
         print(f"machine-{machine}: fit {fit_seconds:.0f} s, {hits.size} true positives, "
               f"explaining {sample.size}", flush=True)
+        spread = sample[np.unique(np.linspace(0, sample.size - 1, min(args.subset, sample.size))
+                                  .astype(int))] if sample.size else sample
         plan = [(k, sample) for k in args.coalitions] + \
-               [(k, sample[:args.subset]) for k in args.subset_coalitions]
+               [(k, spread) for k in args.subset_coalitions]
         for k, timestamps in plan:
             for t in timestamps:
                 if (f"machine-{machine}", int(t), k) in done:

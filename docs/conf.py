@@ -16,7 +16,6 @@ release = version = tsad_fast.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
@@ -25,7 +24,7 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "examples/README.txt", "**/*.ipynb", "**/*.py.md5",
+exclude_patterns = ["_build", "_templates", "examples/README.txt", "**/*.ipynb", "**/*.py.md5",
                     "**/*.codeobj.json", "**/*.zip"]
 myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
@@ -37,13 +36,7 @@ numpydoc_show_class_members = False
 numpydoc_validation_checks = set()
 numpydoc_xref_param_type = False
 
-intersphinx_mapping = {
-    "python": ("https://docs.python.org/3", None),
-    "numpy": ("https://numpy.org/doc/stable", None),
-}
-# the build runs offline: intersphinx inventories that cannot be fetched are skipped quietly
-intersphinx_timeout = 5
-suppress_warnings = ["intersphinx.external", "config.cache"]
+templates_path = ["_templates"]
 
 # the gallery runs its examples unless TSAD_FAST_DOCS_GALLERY=0 (CI: pages only)
 sphinx_gallery_conf = {
@@ -64,5 +57,5 @@ html_theme_options = {
     "show_toc_level": 2,
     "header_links_before_dropdown": 7,
 }
-html_static_path = []
+html_static_path = ["_static"]
 html_show_sourcelink = False
