@@ -23,7 +23,14 @@ def _calls():
                                              spot_thresholds(values[:2000], values[2000:]),
                                              labels),
         "graph": lambda path: plots.plot_graph(path, rng.random((6, 6)), np.array([0, 1] * 3)),
+        "grid": lambda path: plots.plot_vus_pr_box(_grid(), path),
     }
+
+
+def _grid():
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame({"detector": ["a", "a", "b", "b"], "series": ["s", "t", "s", "t"],
+                         "status": ["ok", "ok", "ok", "error"], "VUS-PR": [0.2, 0.4, 0.3, None]})
 
 
 @pytest.mark.parametrize("name", sorted(_calls()))

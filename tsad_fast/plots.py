@@ -114,5 +114,4 @@ def plot_vus_pr_box(frame, path: PathLike = None) -> Any:
     ax.set_ylim(0, 1)
     ax.set_title(f"VUS-PR over {ok['series'].nunique()} series")
     fig.tight_layout()
-    path = Path(path)
     return _finish(plt, fig, path)

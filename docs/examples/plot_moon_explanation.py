@@ -9,7 +9,7 @@ expected gradients of the MV-MTF row) and finds the critical point: the fewest t
 variables that, reset to normal values, make the model say normal again.
 
 The bundled SMD machine's test part carries labels and, for its anomalies, the metrics that
-caused them (interpretation labels). A small network (``os_budget``), two epochs and 128
+caused them (interpretation labels). A small network (``os_budget``), one epoch and 128
 coalitions keep this example short; the defaults are the paper's network and 256 coalitions.
 """
 import matplotlib.pyplot as plt
@@ -20,8 +20,8 @@ from tsad_fast.datasets import bundled_smd
 
 machine = bundled_smd()
 X, y = machine.test, machine.labels
-split = 16000                                    # fit on the first rows, explain later ones
-model = Moon(os_budget=(256, 16384), epochs=2, threshold="best-f1", validation_size=0.2,
+split = 16000                            # fit on the first rows, explain the later ones
+model = Moon(os_budget=(256, 16384), epochs=1, threshold="best-f1", validation_size=0.2,
              verbose=0, seed=2024).fit(X[:split], y[:split])
 scores = model.decision_function(X[split:])
 flagged = np.flatnonzero((scores > model.threshold_) & (y[split:] == 1)
