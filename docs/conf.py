@@ -1,5 +1,6 @@
 """Sphinx configuration of the tsad_fast documentation (``bash scripts/docs.sh`` builds it)."""
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -49,6 +50,30 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "matplotlib_animations": False,
 }
+
+_FIELD_SECTIONS = {"Parameters", "Other Parameters", "Attributes", "Returns", "Yields"}
+_FIELD = re.compile(r"^(\*{0,2}[A-Za-z_][\w, *]*?) : (.+)$")
+
+
+def _describe_fields(app, what, name, obj, options, lines):
+    """Our docstrings write ``name : what it is`` on one line (the type among the words of
+    the description); numpydoc would read that text as a type. Make it the description."""
+    section, out = None, []
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if following.strip() and set(following.strip()) == {"-"} and line.strip():
+            section = line.strip()
+        match = _FIELD.match(line) if section in _FIELD_SECTIONS else None
+        if match:
+            out += [match.group(1), "    " + match.group(2)]
+        else:
+            out.append(line)
+    lines[:] = out
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _describe_fields, priority=400)
+
 
 html_theme = "pydata_sphinx_theme"
 html_title = "tsad_fast"
