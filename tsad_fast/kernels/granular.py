@@ -80,6 +80,8 @@ def granular_balls(Z, min_support: int = 8, prune_kappa: float = 2.0, seed: int 
     Both rules start from a coarse k-means into floor(sqrt(n)) balls and split balls by a seeded
     2-means (k-means++ seeding, Lloyd until stable, at most 100 steps).
 
+    Parameters
+    ----------
     rule : ``"dm"`` (SPEC 1.2): a split is kept when both children have at least
         ``min_support`` points and their size-weighted distribution measure (mean distance to
         the center) is smaller than the parent's; then balls with radius > mean + kappa * std of

@@ -48,12 +48,16 @@ _DTYPES = ("float64", "float32")
 def nearest_center(Q, C, backend: str = "auto", dtype: str = "float64") -> Tuple[Any, Any]:
     """(distances (m,), indices (m,) int64) of the nearest row of C for each row of Q.
 
-    Q : array-like (m, d), finite (m may be 0); C : array-like (k, d), k >= 1, finite.
-    dtype : "float64" (default: float64 distances) or "float32" (faiss's computation and
-        answers, float32 distances; CPU backends)
     A GPU array Q selects ``cuda`` under "auto" and gets its results on its device, in its own
     library (C may then be a GPU array of the same library or a host array); host arrays give
     NumPy results on every backend, ``cuda`` included (copied to the GPU and back).
+
+    Parameters
+    ----------
+    Q : array-like (m, d), finite (m may be 0)
+    C : array-like (k, d), k >= 1, finite
+    dtype : "float64" (default: float64 distances) or "float32" (faiss's computation and
+        answers, float32 distances; CPU backends)
     """
     try:
         name = np.dtype(dtype).name  # "float32", np.float32 and np.dtype("float32") alike

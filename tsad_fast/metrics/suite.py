@@ -22,9 +22,10 @@ KEYS = ("AUC-PR", "AUC-ROC", "VUS-PR", "VUS-ROC", "Standard-F1", "PA-F1", "Event
 def get_metrics(score, labels, slidingWindow: int = 100, pred: Optional[np.ndarray] = None,
                 version: str = "opt", thre: int = 250, backend: str = "auto", *,
                 progress: Optional[Callable[[str], None]] = None) -> Dict[str, float]:
-    """The nine TSB-AD metrics of ``score`` against ``labels``, same keys and values.
+    """The nine TSB-AD metrics of ``score`` against ``labels``, same keys and values; the
+    arguments are TSB-AD's, in its order.
 
-    Parameters (TSB-AD's names and order)
+    Parameters
     ----------
     score : array-like (n,), higher = more anomalous (GPU arrays are copied to the host once)
     labels : array-like (n,) of 0/1, both classes present
@@ -39,6 +40,8 @@ def get_metrics(score, labels, slidingWindow: int = 100, pred: Optional[np.ndarr
     progress : optional callable, given a one-line description before each stage (for long
         evaluations; the CLI prints them with their timings)
 
+    Notes
+    -----
     Every argument is validated once here. Differences from TSB-AD, each where TSB-AD crashes
     or returns NaN: labels with no anomaly or no normal point and arrays of different lengths
     raise ValueError; Affiliation-F is 0.0 (not NaN) when nothing is predicted. Two windows
