@@ -137,6 +137,30 @@ def report(path: Path) -> None:
     print("\nmean over machines (each machine weighs the same):")
     print(summary.groupby(["half", "coalitions"])[metrics + ["n"]].agg(
         {**{m: "mean" for m in metrics}, "n": "sum"}).round(3).to_string())
+    counts = sorted(table["coalitions"].unique())
+    if len(counts) > 1:  # the same timestamps at every count: a paired comparison
+        every = table.groupby(["machine", "t"])["coalitions"].transform("nunique") == len(counts)
+        paired = table[every]
+        print(f"\npaired: the {paired.groupby(['machine', 't']).ngroups} timestamps explained "
+              f"at every count {[int(k) for k in counts]}; agreement of the top-5 with {counts[-1]} coalitions:")
+        reference = {(m, t): np.argsort(-np.asarray(c))[:5] for m, t, k, c in zip(
+            paired["machine"], paired["t"], paired["coalitions"], paired["contributions"])
+            if k == counts[-1]}
+        rows = []
+        for k, part in paired.groupby("coalitions"):
+            attributions = np.stack(part["contributions"].to_numpy())
+            causes = np.zeros((len(part), c))
+            for i, cause in enumerate(part["causes"]):
+                causes[i, cause] = 1
+            top = [len(set(np.argsort(-np.asarray(a))[:5]) & set(reference[(m, t)])) / 5
+                   for m, t, a in zip(part["machine"], part["t"], part["contributions"])]
+            rows.append({"coalitions": k, "n": len(part),
+                         "Hit@100%": hit_rate_at_p(causes, attributions, 1.0),
+                         "Hit@150%": hit_rate_at_p(causes, attributions, 1.5),
+                         "NDCG@100%": ndcg_at_p(causes, attributions, 1.0),
+                         "top-5 shared": float(np.mean(top)),
+                         "seconds": part["seconds"].mean()})
+        print(pd.DataFrame(rows).round(3).to_string(index=False))
 
 
 def main() -> None:

@@ -204,12 +204,14 @@ class Moon(TorchDetector):
 
     # --- explanations ------------------------------------------------------------------------
     def explain(self, X, t: Union[int, List[int]], omega: float = 0.8,
-                n_coalitions: Union[int, None] = 2048, n_gradient_samples: int = 64):
+                n_coalitions: Union[int, None] = 256, n_gradient_samples: int = 64):
         """:class:`tsad_fast.explain.multimodal.Explanation` of timestamp ``t`` of X (or a list
         of them, for a list of indices); see :mod:`tsad_fast.explain.multimodal`.
 
         omega : weight of the raw modality's Kernel SHAP in the fused contributions
-        n_coalitions : Kernel SHAP coalitions for the raw row (None: all 2^c - 2, exact)
+        n_coalitions : Kernel SHAP coalitions for the raw row (None: all 2^c - 2, exact). Each
+            costs one pass of the network over the background rows; 256 rank the labelled
+            causes as well as 2,048 do on the SMD machines (HitRate@P%), 64 do not
         n_gradient_samples : (background row, interpolation point) pairs of expected gradients
         """
         from tsad_fast.explain.multimodal import MultimodalExplainer
