@@ -1,6 +1,6 @@
 """Thread pools that share the cores with each other and with other processes.
 
-Two rules, measured on this project's 2-core machines (``benchmarks/test_bench_threads.py``):
+Two rules, measured with a busy process beside the run (``benchmarks/test_bench_threads.py``):
 
 * OpenMP threads that wait by spinning burn the cores that other threads need. torch's CPU
   build and the C++ kernels both use OpenMP; with a busy process beside it, a two-thread torch

@@ -11,7 +11,7 @@ scores, written once.
   ending at the series' last row) and per-row outputs averaged over the windows that hold
   each row, so no row is seen from one side of a window only (MSUT-Net scores this way);
 * :func:`window_scores_to_points` — one score per sliding window to one score per timestamp:
-  TSB-AD's padding for stride 1 (SPEC 1.6: ``ceil((w-1)/2)`` copies of the first window score
+  TSB-AD's padding for stride 1 (``ceil((w-1)/2)`` copies of the first window score
   in front and ``floor((w-1)/2)`` of the last behind), or the mean over the windows that cover
   each timestamp.
 

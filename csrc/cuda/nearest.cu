@@ -1,4 +1,4 @@
-// Nearest center on the GPU (SPEC 1.3): the dot-form scan of center_scan.cuh, then the distance
+// Nearest center on the GPU: the dot-form scan of center_scan.cuh, then the distance
 // sqrt(max(d2, 0)). Equal to the CPU kernels up to the rounding of the dot products (see
 // tsad_fast/kernels/nearest.py). The device entry works on the caller's arrays and stream; the
 // host entry copies in and out around it.

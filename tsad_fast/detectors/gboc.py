@@ -1,4 +1,4 @@
-"""GBOC: granular-ball one-class detection on an LSTM encoder (SPEC 2.1).
+"""GBOC: granular-ball one-class detection on an LSTM encoder, as its authors' code builds it.
 
 Normal behaviour is a set of granular balls in the latent space of an LSTM encoder. The detector
 is built as the GBOC authors built it: windows of 10 steps, a 3-layer LSTM whose code is every
@@ -76,7 +76,7 @@ class GBOC(WindowDetector):
         its best weights are restored (None: all ``inner_epochs``)
     validation_size : fraction of the training windows (the last ones in time) for validation
     rule : the ball construction (:func:`tsad_fast.kernels.granular_balls`): ``"density"`` (the
-        authors') or ``"dm"`` (SPEC 1.2); ``min_support``, ``split_size``, ``radius_factor``
+        authors') or ``"dm"`` (the paper's rule); ``min_support``, ``split_size``, ``radius_factor``
         and ``prune_kappa`` are its parameters
     max_ball_points : the balls are built on at most this many codes, drawn without
         replacement (seeded); None: on every code

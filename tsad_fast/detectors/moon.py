@@ -1,4 +1,4 @@
-"""Moon (SPEC 2.2): supervised per-timestamp classification of a multivariate series from two
+"""Moon: supervised per-timestamp classification of a multivariate series from two
 modalities, the raw rows and their MV-MTF rows (:class:`tsad_fast.kernels.MVMTF`, learned on
 the training data and applied to new data), by the Multimodal-CNN of
 :mod:`tsad_fast.nn.multimodal_cnn`. The cross-modal attention is trained with the rest (the
@@ -31,9 +31,9 @@ class Moon(TorchDetector):
 
     Parameters
     ----------
-    alpha, bins : MV-MTF's own-transition weight and candidate bin counts (SPEC 1.1)
+    alpha, bins : MV-MTF's own-transition weight and candidate bin counts
     os_budget : OS-CNN's parameter budgets of its first two layers, which set the channel
-        counts (SPEC 2.2: 1024 and 229376); smaller values give a smaller network
+        counts (the OS-CNN rule's 1024 and 229376); smaller values give a smaller network
     modality : ``"both"`` (Moon), ``"raw"`` or ``"mtf"`` (one modality alone: the ablation;
         ``explain`` needs both)
     n_types : anomaly types clustered from the labelled anomalies (paper: three on SMD)
@@ -43,7 +43,7 @@ class Moon(TorchDetector):
         each epoch (seeded). An epoch then costs twice the anomalies' count instead of the
         series' length.
     patience, validation_size, monitor : early stopping on the last ``validation_size`` of the
-        timestamps (default: none; SPEC 2.2 trains a fixed number of epochs)
+        timestamps (default: none: a fixed number of epochs, as the paper trains)
     threshold : the decision on P(anomaly): a number (default 0.5, the classifier's decision),
         ``"best-f1"`` (the cut with the best F1 on the held-out last ``validation_size`` of
         the timestamps, or on the training timestamps when there are none) or a thresholder

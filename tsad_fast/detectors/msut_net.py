@@ -1,8 +1,8 @@
 """MSUT-Net: multi-scale spatial and unified temporal feature fusion (Yang et al., ICRM 2025)
-as a reconstruction detector (SPEC 2.4).
+as a reconstruction detector.
 
 **A reconstruction from the paper's abstract**: only the abstract is published (no
-architecture details, no code), so the blocks below are SPEC 2.4's reading of it, not the
+architecture details, no code), so the blocks below are our reading of it, not the
 authors' network. Windows of ``window`` steps (standardised with the training statistics;
 training windows every ``stride`` steps) are reconstructed by
 :class:`tsad_fast.nn.msut_network.MSUTNetwork`: a three-level spatial module (an adaptive

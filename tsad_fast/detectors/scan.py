@@ -1,5 +1,6 @@
 """SCAN: multi-scale neighborhood-centered clustering for reconstruction-based detection
-(Zheng et al., 2026; SPEC 2.3). No code is published; this follows the paper and SPEC 2.3.
+(Zheng et al., 2026). No code is published; this follows the paper, the CrossAD pipeline it
+reuses, and our choices where both are silent (the documentation's "Detectors as implemented").
 
 The series is standardised with the training statistics and cut into windows of ``window``
 steps (training: every ``stride`` steps, validation windows on rows of their own; scoring:
@@ -26,12 +27,12 @@ class SCAN(WindowDetector):
 
     Parameters
     ----------
-    window : steps per window T (SPEC: 2500); stride : steps between training windows (>= 1;
-        SPEC's assumption: at least 100)
-    kernels : average-pooling kernels of the scales, coarse to fine (SPEC: (25, 5, 1))
+    window : steps per window T (2500, the CrossAD pipeline's); stride : steps between
+        training windows (>= 1; our assumption: at least 100)
+    kernels : average-pooling kernels of the scales, coarse to fine ((25, 5, 1), CrossAD's)
     patch : patch length L shared by the scales (5)
-    d, d_r : embedding width per channel and clustering dimension (SPEC: 256 and 64; d = 64
-        here: the step's cost grows about linearly in d, and SCAN's fit budget on a CPU goes
+    d, d_r : embedding width per channel and clustering dimension (our assumptions: 256 and 64;
+        d = 64 here: the step's cost grows about linearly in d, and SCAN's fit budget on a CPU goes
         to optimizer steps)
     n_clusters : K clusters per branch and scale (40; the paper: 10 to 50 by dataset, more
         generally better, 40 best on PSM and SWaT)

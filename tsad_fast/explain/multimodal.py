@@ -1,4 +1,4 @@
-"""Explanations of a two-modality classifier (Moon, SPEC 2.2): which variables make timestamp
+"""Explanations of a two-modality classifier (Moon, paper §IV-C): which variables make timestamp
 t anomalous, how many of them it takes, and which kind of anomaly it is.
 
 For a detector whose network reads a timestamp's raw row x_t (c,) and its MV-MTF row F_t (c,)
@@ -96,7 +96,7 @@ def expected_gradients(prob: Callable, target, baselines, n_samples: int,
 
 
 def fuse(raw_shap: np.ndarray, mtf_shap: np.ndarray, omega: float) -> np.ndarray:
-    """``s_v = omega * sK_v + (1 - omega) * sum_j(sK_j) * sG_v / c`` (SPEC 2.2)."""
+    """``s_v = omega * sK_v + (1 - omega) * sum_j(sK_j) * sG_v / c`` (the Moon paper's eq. 17)."""
     return omega * raw_shap + (1.0 - omega) * raw_shap.sum() * mtf_shap / raw_shap.size
 
 

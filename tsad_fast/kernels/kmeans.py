@@ -1,4 +1,4 @@
-"""The k-means assignment step (the inner loop of the granular-ball construction, SPEC 1.2).
+"""The k-means assignment step (the inner loop of the granular-ball construction of GBOC).
 
 ``kmeans_assign(X, centers)`` labels each row of X (n, d) with its nearest row of centers
 (k, d) by the canonical squared distance: the terms (x_j - c_j)^2 rounded one by one (never

@@ -1,4 +1,4 @@
-"""Nearest center (SPEC 1.3): exact nearest-neighbour search of queries among centers.
+"""Nearest center: exact nearest-neighbour search of queries among centers.
 
 ``nearest_center(Q, C)`` returns the Euclidean distance from each row of Q (m, d) to its
 nearest row of C (k, d) and that row's index, ties to the lowest index. Squared distances are

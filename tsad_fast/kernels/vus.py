@@ -1,4 +1,5 @@
-"""VUS areas (SPEC 1.5): the areas under the range ROC and PR curves for every buffer length.
+"""VUS areas (Paparrizos et al., VLDB 2022, as TSB-AD 1.5 computes them): the areas under the range
+ROC and PR curves for every buffer length.
 
 ``vus_areas(labels, score, sliding_window, n_thresholds)`` returns Range-AUC-ROC and
 Range-AUC-PR for buffer lengths w = 0..sliding_window exactly as TSB-AD 1.5 computes them

@@ -1,4 +1,5 @@
-"""Evaluation metrics, drop-in equal to TSB-AD 1.5 (SPEC 1.5), anomaly class positive.
+"""Evaluation metrics, drop-in equal to TSB-AD 1.5 (Liu & Paparrizos, NeurIPS 2024), anomaly class
+positive.
 
 Argument order follows scikit-learn, ``(labels, score, ...)``, except :func:`get_metrics`, which
 keeps TSB-AD's ``(score, labels, ...)`` so that it drops into existing harnesses. The compiled

@@ -1,4 +1,4 @@
-"""Pattern clustering of patch representations (SCAN §3.2, SPEC 2.3; after CCM, Chen et al.,
+"""Pattern clustering of patch representations (SCAN §3.2; after CCM, Chen et al.,
 NeurIPS 2024).
 
 * :class:`ClusteringBranch` — patches projected to a d_r-dimensional clustering space

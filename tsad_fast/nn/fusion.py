@@ -1,4 +1,4 @@
-"""Hierarchical cluster fusion (SCAN §3.3, SPEC 2.3).
+"""Hierarchical cluster fusion (SCAN §3.3).
 
 * :class:`ScaleGate` (inter-scale, eqs. 14-15): ``F_i = a * G_i + (1 - a) * F~_{i-1}`` with
   ``a = sigmoid(Linear(2 d_r -> d_r)[G_i; F~_{i-1}])`` and F~ the coarser scale's fused

@@ -1,5 +1,6 @@
 """Adaptive variable graphs and mix-hop propagation (MTGNN, Wu et al., KDD 2020), for the
-spatial levels of MSUT-Net (SPEC 2.4), with every node's own value left out.
+spatial levels of MSUT-Net (our reconstruction from the abstract), with every node's own value left
+out.
 
 * :class:`AdaptiveGraph` — a directed graph over n nodes learned from two node embeddings:
   ``M1 = tanh(a Θ1 E1)``, ``M2 = tanh(a Θ2 E2)``, ``A = ReLU(tanh(a (M1 M2ᵀ - M2 M1ᵀ)))`` (the

@@ -1,5 +1,5 @@
 """Soft assignment of variables to groups ("attributes") for MSUT-Net's second spatial level
-(SPEC 2.4; DiffPool-style, Ying et al., NeurIPS 2018).
+(our reconstruction from the abstract; DiffPool-style, Ying et al., NeurIPS 2018).
 
 ``S = softmax(logits)`` (n, G) assigns each of n variables to G groups (rows sum to 1).
 ``spread`` is the node-mixing matrix of pooling, a mixing of the groups, and unpooling:

@@ -1,6 +1,6 @@
-"""GBOC's network (SPEC 2.1): an LSTM encoder whose latent code is the concatenation of each
-layer's final hidden state, and a decoder from that code: the authors' single linear layer that
-reconstructs the window's last step, or an MLP that reconstructs the whole window."""
+"""GBOC's network (as in the authors' code): an LSTM encoder whose latent code is the concatenation
+of each layer's final hidden state, and a decoder from that code: the authors' single linear layer
+that reconstructs the window's last step, or an MLP that reconstructs the whole window."""
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,4 @@
-"""MSUT-Net's network (SPEC 2.4; a reconstruction from the paper's abstract, which publishes
+"""MSUT-Net's network (a reconstruction from the paper's abstract, which publishes
 no architecture details): a window x (B, T, C) is embedded per variable and step (a 1 x 1
 convolution to D channels, i.e. a linear map of each value, plus learned variable
 embeddings), read by the multi-level spatial module and, in parallel, by the unified temporal

@@ -1,4 +1,4 @@
-"""Moon's Multimodal-CNN (SPEC 2.2): Omni-Scale CNN blocks shared by the raw and the MV-MTF
+"""Moon's Multimodal-CNN (paper §IV-B): Omni-Scale CNN blocks shared by the raw and the MV-MTF
 modality, cross-modal attention in both directions, depthwise-separable fusion, LayerNorm, a
 gated feed-forward network (GDFN) and a pooled linear classifier.
 

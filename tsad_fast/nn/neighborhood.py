@@ -1,4 +1,4 @@
-"""Neighborhood-centered views of patch representations (SCAN eqs. 1-6, SPEC 2.3): each patch's
+"""Neighborhood-centered views of patch representations (SCAN eqs. 1-6): each patch's
 deviation from a weighted aggregate of its neighborhood, by similarity and by time.
 
 For flattened embeddings E (B, N, D):

@@ -1,4 +1,4 @@
-"""SCAN's network (SPEC 2.3): multi-scale neighborhood-centered clustering and reconstruction.
+"""SCAN's network (paper §3): multi-scale neighborhood-centered clustering and reconstruction.
 
 A window x (B, T, C) is pooled to the scales of ``kernels`` (coarse to fine); at each scale i:
 RevIN, patches of ``patch`` steps embedded to d per channel (E_i (B, N_i, C, d), flattened Ẽ_i

@@ -1,8 +1,9 @@
-"""SCAN's scale block term by term, as SPEC 2.3 writes it: the D-wide neighborhood-centered
-views materialised, each branch's projection applied to its view, the representation gate on
-the concatenation ``[E; E_clu]``. It runs on a :class:`~tsad_fast.nn.scan_network.SCANNetwork`'s
-own parameters and is the truth the network's factored forward is tested against, and the
-anchor its training-step benchmark runs beside (``benchmarks/profile_scan.py``).
+"""SCAN's scale block term by term, as the paper's equations write it: the D-wide
+neighborhood-centered views materialised, each branch's projection applied to its view, the
+representation gate on the concatenation ``[E; E_clu]``. It runs on a
+:class:`~tsad_fast.nn.scan_network.SCANNetwork`'s own parameters and is the truth the network's
+factored forward is tested against, and the anchor its training-step benchmark runs beside
+(``benchmarks/profile_scan.py``).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""MSUT-Net's multi-level spatial module (SPEC 2.4; a reconstruction from the paper's
+"""MSUT-Net's multi-level spatial module (a reconstruction from the paper's
 abstract): three views of the variables, fused by a 1 x 1 convolution.
 
 1. variables: mix-hop propagation over an adaptive variable graph (:mod:`.graph`);

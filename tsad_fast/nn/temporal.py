@@ -1,4 +1,4 @@
-"""MSUT-Net's unified temporal module (SPEC 2.4; a reconstruction from the paper's abstract):
+"""MSUT-Net's unified temporal module (a reconstruction from the paper's abstract):
 attention over the time steps of a window, each token holding every variable at once, so
 temporal dependencies are learned jointly across variables.
 

@@ -5,7 +5,7 @@ series (``threshold(scores)``); ``predict(scores)`` is ``scores > threshold(scor
 detector takes one as ``threshold=`` (the strings ``"3sigma"`` and ``"spot"`` still work) and
 exposes the threshold learned on its training scores as ``threshold_``.
 
-* :class:`ThreeSigma` — ``mean + 3 * std`` of the training scores (SPEC 1.6);
+* :class:`ThreeSigma` — ``mean + 3 * std`` of the training scores (TSB-AD's main.py);
 * :class:`Quantile` — the ``q`` quantile of the training scores;
 * :class:`Fixed` — a given value;
 * :class:`BestF1` — the cut with the best anomaly-class F1 on labelled scores (supervised

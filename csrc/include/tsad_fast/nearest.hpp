@@ -1,4 +1,4 @@
-// Nearest center (SPEC 1.3): for each query the squared distance ||q||^2 - 2 q.c + ||c||^2
+// Nearest center: for each query the squared distance ||q||^2 - 2 q.c + ||c||^2
 // to every center, accumulated in float64, clamped at 0, first minimum (lowest index). Fused:
 // a few queries at a time against all centers, so memory is O(m + k) beyond the inputs; no
 // m x k matrix is formed. Centers are transposed once (d x k) so a register tile of queries x

@@ -1,4 +1,4 @@
-"""k-means (the inner loops of the granular-ball construction, SPEC 1.2): the NumPy reference.
+"""k-means (the inner loops of the granular-ball construction of GBOC): the NumPy reference.
 
 Every floating-point sum runs in a fixed sequential order (over dimensions for a squared
 distance, over points in index order for sums and means) and every random draw comes from a

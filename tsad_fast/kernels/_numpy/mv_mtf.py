@@ -1,4 +1,4 @@
-"""MV-MTF (Moon, SPEC 1.1): the NumPy reference.
+"""MV-MTF (Moon's multivariate Markov transition field): the NumPy reference.
 
 Three steps, each shared or mirrored by the compiled backends:
 

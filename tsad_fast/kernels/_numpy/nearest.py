@@ -1,4 +1,4 @@
-"""Nearest center (SPEC 1.3): the NumPy reference, blocked over queries so that memory stays
+"""Nearest center: the NumPy reference, blocked over queries so that memory stays
 O(block * k): squared distances ||q||^2 - 2 q.c + ||c||^2 in float64, clamped at 0, the first
 (lowest-index) minimum.
 
