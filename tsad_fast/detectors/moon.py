@@ -208,6 +208,10 @@ class Moon(TorchDetector):
         """:class:`tsad_fast.explain.multimodal.Explanation` of timestamp ``t`` of X (or a list
         of them, for a list of indices); see :mod:`tsad_fast.explain.multimodal`.
 
+        Parameters
+        ----------
+        X : array (n, c), the series t indexes
+        t : int or list of int, the timestamp(s) to explain
         omega : weight of the raw modality's Kernel SHAP in the fused contributions
         n_coalitions : Kernel SHAP coalitions for the raw row (None: all 2^c - 2, exact). Each
             costs one pass of the network over the background rows; 256 rank the labelled
