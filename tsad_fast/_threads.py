@@ -4,7 +4,7 @@ Two rules, measured with a busy process beside the run (``benchmarks/test_bench_
 
 * OpenMP threads that wait by spinning burn the cores that other threads need. torch's CPU
   build and the C++ kernels both use OpenMP; with a busy process beside it, a two-thread torch
-  training step took 3.5x its idle time with the default (spinning) wait and 1.7x with
+  training step slows down far more with the default (spinning) wait than with
   ``OMP_WAIT_POLICY=PASSIVE``. Importing ``tsad_fast`` therefore sets ``OMP_WAIT_POLICY=PASSIVE``
   unless the variable is already set. OpenMP runtimes read it when they load, so it reaches
   torch only when ``tsad_fast`` is imported before torch (``torch_spins()`` tells).
@@ -17,8 +17,9 @@ Two rules, measured with a busy process beside the run (``benchmarks/test_bench_
 And one rule for the numbers they compute: inside :func:`torch_threads`, every thread of
 torch's pool flushes subnormal floats to zero (x86's FTZ and DAZ modes, restored afterwards).
 Training drives some values below float32's smallest normal number (1.2e-38), where they no
-longer matter, and each product with one takes the processor's slow path: on SMD rows a
-training step of Moon's network grew from 0.45 s to 1.4 s within 20 steps.
+longer matter, and each product with one takes the processor's slow path: on SMD rows,
+training steps of Moon's network would otherwise grow several times slower within a few tens
+of steps.
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ Protocols (the rows a detector fits on, and the rows it is scored and evaluated 
 
 * ``"train-test"``: SMD's ``train`` -> ``test``; UCR's first TRAINEND points -> the rest;
   TSB-AD's first ``tr_N`` rows -> the whole series (as TSB-AD's own runner);
-* ``"moon-paper"`` (Moon's paper): fit on the first 10,000 labelled rows with their labels,
+* ``"moon-paper"`` (Moon's paper, §V-A): fit on the first 10,000 labelled rows with their labels,
   evaluate on the next 5,000;
 * ``"split60"``: fit on the first 60 % of the labelled rows, evaluate on the rest.
 

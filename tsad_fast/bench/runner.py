@@ -38,9 +38,9 @@ def _client(scheduler: Optional[str], workers: int,
 
     The local workers start without Dask's default ``MALLOC_TRIM_THRESHOLD_=65536``: a fixed
     trim threshold turns off glibc's adaptive mmap threshold, so every large temporary of a
-    torch or NumPy computation is mapped and unmapped again (measured: Moon's training step
-    1.3x slower in a worker with it, more on larger windows). Workers of a grid hold no data
-    between tasks, which is what that setting trims."""
+    torch or NumPy computation is mapped and unmapped again (a torch training step runs
+    markedly slower in a worker with it, the more so on larger windows). Workers of a grid hold
+    no data between tasks, which is what that setting trims."""
     import dask
     from distributed import Client, LocalCluster
 

@@ -43,8 +43,8 @@ OPTIMIZERS = ("adamw", "adam")
 BALL_LOSSES = ("mean", "sum")
 SCORES = ("balls", "balls+reconstruction")
 
-# The parameters of the files written before the authors' configuration became the default:
-# the network and the ball rule they were trained with.
+# The parameters of a saved file in the older format that lacks ``decoder``: the network and
+# the ball rule such a file was trained with.
 _LEGACY = dict(decoder="window", ball_loss="sum", optimizer="adam", weight_decay=0.0, lr_step=0,
                inner_epochs=1, rule="dm", max_ball_points=None, score="balls",
                protocol="inductive")
@@ -76,8 +76,8 @@ class GBOC(WindowDetector):
         its best weights are restored (None: all ``inner_epochs``)
     validation_size : fraction of the training windows (the last ones in time) for validation
     rule : the ball construction (:func:`tsad_fast.kernels.granular_balls`): ``"density"`` (the
-        authors') or ``"dm"`` (the paper's rule); ``min_support``, ``split_size``, ``radius_factor``
-        and ``prune_kappa`` are its parameters
+        authors') or ``"dm"`` (the paper's rule as we read it); ``min_support``, ``split_size``,
+        ``radius_factor`` and ``prune_kappa`` are its parameters
     max_ball_points : the balls are built on at most this many codes, drawn without
         replacement (seeded); None: on every code
     score : a window's score: ``"balls+reconstruction"`` (default: the distance of its code to
@@ -348,7 +348,7 @@ class GBOC(WindowDetector):
     # --- persistence ---------------------------------------------------------------------------
     @classmethod
     def _upgrade_params(cls, params: Dict[str, Any]) -> Dict[str, Any]:
-        """Files written before ``decoder`` existed hold the earlier network and ball rule."""
+        """A file without ``decoder`` (the older format) holds the ``_LEGACY`` network and rule."""
         return params if "decoder" in params else {**params, **_LEGACY}
 
     def _fitted_state(self) -> Dict[str, Any]:

@@ -4,8 +4,9 @@ reuses, and our choices where both are silent (the documentation's "Detectors as
 
 The series is standardised with the training statistics and cut into windows of ``window``
 steps (training: every ``stride`` steps, validation windows on rows of their own; scoring:
-consecutive windows, the rows after the last of them scored in the last full window). The network (:mod:`tsad_fast.nn.scan_network`) reconstructs each window at
-the scales of ``kernels`` through clustered representations; the loss and the dual anomaly
+consecutive windows, the rows after the last of them scored in the last full window). The
+network (:mod:`tsad_fast.nn.scan_network`) reconstructs each window at the scales of
+``kernels`` through clustered representations; the loss and the dual anomaly
 score (reconstruction error and cluster confidence) are :mod:`tsad_fast.nn.scan_objective`'s.
 The default threshold is the SCAN/CrossAD harness: SPOT initialised on the training scores and
 run over the scored series, the threshold the mean of its per-point thresholds. The training
@@ -27,17 +28,18 @@ class SCAN(WindowDetector):
 
     Parameters
     ----------
-    window : steps per window T (2500, the CrossAD pipeline's); stride : steps between
-        training windows (>= 1; our assumption: at least 100)
-    kernels : average-pooling kernels of the scales, coarse to fine ((25, 5, 1), CrossAD's)
-    patch : patch length L shared by the scales (5)
-    d, d_r : embedding width per channel and clustering dimension (our assumptions: 256 and 64;
-        d = 64 here: the step's cost grows about linearly in d, and SCAN's fit budget on a CPU goes
-        to optimizer steps)
+    window : steps per window T (2500, the paper's, appendix B.3); stride : steps between
+        training windows (>= 1; our choice where the paper is silent: at least 100)
+    kernels : average-pooling kernels of the scales, coarse to fine ((25, 5, 1), the paper's
+        appendix B.3)
+    patch : patch length L shared by the scales (5; our choice where the paper is silent)
+    d, d_r : embedding width per channel and clustering dimension (our reading of the paper:
+        d = 256, its hidden width in appendix B.3, and d_r = 64; d = 64 here: the step's cost
+        grows about linearly in d, and SCAN's fit budget on a CPU goes to optimizer steps)
     n_clusters : K clusters per branch and scale (40; the paper: 10 to 50 by dataset, more
         generally better, 40 best on PSM and SWaT)
     lambdas : weights (l1, l2, l3) of the clustering, trusted-supervision and consistency
-        losses (0.1 each)
+        losses (eq. 19; 0.1 each, our choice where the paper is silent)
     gamma : weight of the cluster confidence in the score, eq. 22 (0.25; the paper leaves it
         open); 0 scores by reconstruction alone;
         read at scoring time, so a fitted model can be re-scored with another gamma

@@ -1,10 +1,11 @@
-"""Granular balls (GBOC: the paper's rule and the authors' code): the public kernel functions.
+"""Granular balls (GBOC: our reading of the paper's rule, and the authors' code): the public
+kernel functions.
 
-``granular_balls`` builds and prunes the balls of latent points, by the paper's rule as we read it
-reads it (``rule="dm"``: distribution-measure splits, radius pruning) or by the GBOC authors'
-published construction (``rule="density"``: density splits, then small balls dropped and wide
-ones split); ``gb_dm`` and ``gb_split``
-expose the distribution measure and one 2-means split for tests and experiments. The
+``granular_balls`` builds and prunes the balls of latent points, by the paper's rule as we read
+it (``rule="dm"``: distribution-measure splits, radius pruning; the paper's Definitions 2-3
+and eq. 5) or by the GBOC authors' published construction (``rule="density"``: density
+splits, then small balls dropped and wide ones split); ``gb_dm`` and ``gb_split`` expose the
+distribution measure and one 2-means split for tests and experiments. The
 construction is deterministic for a seed (SplitMix64 streams per ball, fixed summation orders;
 see ``_numpy/granular.py``).
 
@@ -82,10 +83,10 @@ def granular_balls(Z, min_support: int = 8, prune_kappa: float = 2.0, seed: int 
 
     Parameters
     ----------
-    rule : ``"dm"`` (the paper's rule): a split is kept when both children have at least
-        ``min_support`` points and their size-weighted distribution measure (mean distance to
-        the center) is smaller than the parent's; then balls with radius > mean + kappa * std of
-        all radii are pruned. ``"density"`` (the GBOC authors' code): balls of at
+    rule : ``"dm"`` (the paper's rule as we read it): a split is kept when both children have
+        at least ``min_support`` points and their size-weighted distribution measure (mean
+        distance to the center) is smaller than the parent's; then balls with radius > mean +
+        kappa * std of all radii are pruned. ``"density"`` (the GBOC authors' code): balls of at
         least ``split_size`` points are split when the size-weighted child density
         n / (sum of distances to the center) beats the parent's; then balls of at most
         ``min_support`` points are dropped and balls wider than ``radius_factor`` times

@@ -1,5 +1,4 @@
-"""MV-MTF (the Moon paper's multivariate Markov transition field): multivariate Markov transition
-fields in O(c^2 n).
+"""MV-MTF (Moon §IV-A, eqs. 3-8): multivariate Markov transition fields in O(c^2 n).
 
 ``mv_mtf(X)`` converts a multivariate series X (n, c) into F (n, c): ``F[t, u]`` mixes the
 transition probability of variable u from t-1 to t with the cross-transition probabilities from

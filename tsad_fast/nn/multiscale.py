@@ -1,6 +1,6 @@
-"""Scales of a series by non-overlapping average pooling (SCAN, as in the CrossAD pipeline it
-reuses): a kernel k turns x (B, T, C) into (B, ceil(T / k), C), the tail padded by repeating the
-last value."""
+"""Scales of a series by non-overlapping average pooling (SCAN §3.1, as in the CrossAD pipeline
+it reuses): a kernel k turns x (B, T, C) into (B, ceil(T / k), C), the tail padded by repeating
+the last value."""
 from __future__ import annotations
 
 from typing import List, Sequence

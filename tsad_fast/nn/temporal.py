@@ -6,13 +6,13 @@ x (B, T, n, D) -> tokens (B, T, n D) -> Linear to ``d_model`` + sinusoidal posit
 memory. Each step t has a query, its position alone (projected); ``layers`` layers of
 attention from the queries to the memory of every step farther than ``gap`` steps from t
 (``gap=0``: every step but t), each followed by a feed-forward block (residuals and layer
-norms as torch's Transformer layers), then Linear back -> (B, T, n, D). The queries never attend to each other and never read their own step,
-so the output at step t is built from the other steps only: the module cannot pass a value
-through to its own reconstruction.
+norms as torch's Transformer layers), then Linear back -> (B, T, n, D). The queries never
+attend to each other and never read their own step, so the output at step t is built from the
+other steps only: the module cannot pass a value through to its own reconstruction.
 
-``mode="encoder"`` is the earlier reading: a Transformer encoder over the memory itself, every
-step attending to every step (its own included), so the values pass to the output through
-the ``d_model``-wide bottleneck alone.
+``mode="encoder"`` is another reading of the abstract: a Transformer encoder over the memory
+itself, every step attending to every step (its own included), so the values pass to the
+output through the ``d_model``-wide bottleneck alone.
 """
 from __future__ import annotations
 

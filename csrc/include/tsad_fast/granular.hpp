@@ -1,8 +1,9 @@
-// Granular balls (GBOC: the paper's rule and the authors' code), bit-identical to the NumPy
-// reference (tsad_fast/kernels/_numpy/granular.py): coarse k-means, then 2-means splits decided by
-// the distribution measure and pruning by radius (Rule::dm), or splits decided by density and a
-// cleaning of small and wide balls (Rule::density, the GBOC authors' construction). The k-means
-// come from kmeans.hpp (same streams, same summation orders, unfused).
+// Granular balls (GBOC: our reading of the paper's rule, and the authors' code), bit-identical
+// to the NumPy reference (tsad_fast/kernels/_numpy/granular.py): coarse k-means, then 2-means
+// splits decided by the distribution measure and pruning by radius (Rule::dm, the paper's
+// Definitions 2-3 and eq. 5), or splits decided by density and a cleaning of small and wide
+// balls (Rule::density, the GBOC authors' construction). The k-means come from kmeans.hpp (same
+// streams, same summation orders, unfused).
 #pragma once
 
 #include <algorithm>

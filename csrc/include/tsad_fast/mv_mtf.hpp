@@ -1,4 +1,4 @@
-// MV-MTF (Moon): the bins' quantiles and the binning, transition counts between every
+// MV-MTF (Moon, section IV-A): the bins' quantiles and the binning, transition counts between every
 // ordered pair of variables over consecutive timestamps, and the O(c^2 n) field. Which quantiles
 // become edges (the entropy choice) is tsad_fast/kernels/_numpy/mv_mtf.py's choose_edges.
 // Layouts: X (n x c) float64 and B (n x c) int32 row-major; Q, at_most (L x c); E (c x m) edges

@@ -1,5 +1,5 @@
-"""Granular balls (GBOC: the paper's rule and the authors' code): the NumPy reference of both
-construction rules.
+"""Granular balls (GBOC: our reading of the paper's rule, and the authors' code): the NumPy
+reference of both construction rules.
 
 Every floating-point sum runs in a fixed sequential order and every random draw comes from
 SplitMix64 streams keyed by (seed, ball id) (see ``_numpy/kmeans.py``), so that the Numba and
@@ -15,8 +15,9 @@ C++ versions reproduce this construction bit for bit on any machine.
 * Balls: center = mean, radius = max distance. Pruning drops balls with radius > mean(R) +
   kappa * std(R) (population std over all radii).
 
-That is ``rule="dm"``. ``rule="density"`` is the GBOC authors' construction (their published
-code), on the same coarse partition and the same seeded 2-means:
+That is ``rule="dm"`` (the paper's Definitions 2-3 and eq. 5 as we read them).
+``rule="density"`` is the GBOC authors' construction (their published code), on the same
+coarse partition and the same seeded 2-means:
 
 * Splitting: in repeated passes, every ball with at least ``split_size`` points is split; the
   split is kept iff both children are non-empty and the size-weighted child density

@@ -1,4 +1,4 @@
-"""MV-MTF (Moon's multivariate Markov transition field): the NumPy reference.
+"""MV-MTF (Moon §IV-A, the multivariate Markov transition field): the NumPy reference.
 
 Three steps, each shared or mirrored by the compiled backends:
 
