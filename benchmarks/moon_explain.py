@@ -14,8 +14,9 @@ interrupted run resumes.
     python benchmarks/moon_explain.py --machines 1-7 2-1 3-4 1-6 --coalitions 256 --sample 40
     python benchmarks/moon_explain.py --report      # the table of benchmarks/results
 
-Each row: machine, t, coalitions, seconds, the fused contributions (38 floats) and the
-interpretation label's causes, so any metric can be recomputed from the file.
+Each row: machine, t, coalitions, seconds, the fused contributions (38 floats), the two
+modalities' attributions they fuse (so another fusion weight can be scored from the file) and
+the interpretation label's causes, so any metric can be recomputed.
 """
 from __future__ import annotations
 
@@ -103,6 +104,8 @@ def run(args) -> None:
                              "n_true_positives": int(hits.size),
                              "seconds": time.perf_counter() - start,
                              "contributions": explanation.contributions.tolist(),
+                             "raw_shap": explanation.raw_shap.tolist(),
+                             "mtf_shap": explanation.mtf_shap.tolist(),
                              "causes": np.flatnonzero(dims[t]).tolist()})
                 if len(rows) >= 10:
                     flush()
