@@ -10,6 +10,8 @@ bash scripts/setup.sh test
 # by its evaluation code, so it comes without them
 python -m pip install --quiet --disable-pip-version-check --no-deps tsb-ad==1.5
 python -c "import tsad_fast; tsad_fast.show_config()"
+# the Numba kernels compiled once into numba's on-disk cache, not inside the first test
+python scripts/warm_numba.py
 python -m pytest -q -p no:cacheprovider tests benchmarks --benchmark-disable --durations=5
 for backend in numba numpy; do
   echo "== kernel tests with TSAD_FAST_BACKEND=$backend"
