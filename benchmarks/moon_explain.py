@@ -164,6 +164,38 @@ def report(path: Path) -> None:
                          "top-5 shared": float(np.mean(top)),
                          "seconds": part["seconds"].mean()})
         print(pd.DataFrame(rows).round(3).to_string(index=False))
+    omega_sweep(table[table["coalitions"] == 256], c)
+
+
+def omega_sweep(table, c: int) -> None:
+    """HitRate/NDCG of the fusion weight omega, rescored from the stored modality attributions
+    (eq. 17 applied again; rows written before those were stored are left out), per half with
+    each machine weighing the same."""
+    import pandas as pd
+
+    table = table[table["raw_shap"].notna()]
+
+    from tsad_fast.explain.multimodal import fuse
+    from tsad_fast.metrics import hit_rate_at_p, ndcg_at_p
+
+    rows = []
+    for omega in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
+        for machine, part in table.groupby("machine"):
+            attributions = np.stack([fuse(np.asarray(r), np.asarray(g), omega) for r, g in
+                                     zip(part["raw_shap"], part["mtf_shap"])])
+            causes = np.zeros((len(part), c))
+            for i, cause in enumerate(part["causes"]):
+                causes[i, cause] = 1
+            rows.append({"omega": omega, "machine": machine,
+                         "half": "dev" if machine[8:] in DEV else "confirm",
+                         "Hit@100%": hit_rate_at_p(causes, attributions, 1.0),
+                         "Hit@150%": hit_rate_at_p(causes, attributions, 1.5),
+                         "NDCG@100%": ndcg_at_p(causes, attributions, 1.0),
+                         "NDCG@150%": ndcg_at_p(causes, attributions, 1.5)})
+    machines = sorted(table["machine"].unique())
+    print(f"\nfusion weight omega (256 coalitions; machines {machines}; mean over machines):")
+    print(pd.DataFrame(rows).groupby(["half", "omega"])[
+        ["Hit@100%", "Hit@150%", "NDCG@100%", "NDCG@150%"]].mean().round(3).to_string())
 
 
 def main() -> None:

@@ -36,6 +36,8 @@ def test_context_sets_merges_and_restores():
     ({"shap_batch_rows": True}, "shap_batch_rows"),
     ({"inference_batch": 64}, "inference_batch must be a dict"),
     ({"inference_batch": {"Moon": -1}}, r"inference_batch\['Moon'\]"),
+    ({"explain_chunk": 3, "inference_batch": {"GBOC": 2, "Moon": 0}}, "Moon"),  # valid first
+    ({"inference_batch": {"GBOC": 2}, "window_block_bytes": -5}, "window_block_bytes"),
 ])
 def test_bad_settings_are_refused_by_name(settings, match):
     before = get_config()

@@ -56,18 +56,25 @@ def _positive(key: str, value: Any) -> int:
 def set_config(**settings: Any) -> None:
     """Set tunables by name; ``inference_batch`` takes ``{class name: samples}``, merged into
     the current mapping. ValueError for an unknown name or a value that is not a positive
-    integer."""
+    integer; every setting is checked before any is applied, so a refused call changes
+    nothing."""
     unknown = set(settings) - set(_DEFAULTS)
     if unknown:
         raise ValueError(f"unknown setting(s) {sorted(unknown)}; known: {sorted(_DEFAULTS)}")
+    checked = {}
     for key, value in settings.items():
         if key == "inference_batch":
             if not isinstance(value, dict):
                 raise ValueError("inference_batch must be a dict {detector class name: samples}")
-            _config[key].update({str(name): _positive(f"inference_batch[{name!r}]", size)
-                                 for name, size in value.items()})
+            checked[key] = {str(name): _positive(f"inference_batch[{name!r}]", size)
+                            for name, size in value.items()}
         else:
-            _config[key] = _positive(key, value)
+            checked[key] = _positive(key, value)
+    for key, value in checked.items():
+        if key == "inference_batch":
+            _config[key].update(value)
+        else:
+            _config[key] = value
 
 
 @contextmanager
