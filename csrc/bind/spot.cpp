@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "interrupt.hpp"
@@ -55,6 +56,50 @@ py::dict spot_stream(const CArray& base, double t_upper, double t_lower, bool tw
   return out;
 }
 
+py::array_t<double> to_array(const std::vector<double>& values) {
+  py::array_t<double> out(values.size());
+  std::copy(values.begin(), values.end(), out.mutable_data());
+  return out;
+}
+
+py::dict spot_resume(double t_upper, double t_lower, bool two_sided, const CArray& peaks_upper,
+                     const CArray& peaks_lower, const CArray& fit, const CArray& window,
+                     std::int64_t num, const CArray& x, double q, int n_points, bool with_alarm,
+                     bool compat) {
+  if (peaks_upper.ndim() != 1 || peaks_lower.ndim() != 1 || window.ndim() != 1 ||
+      x.ndim() != 1)
+    throw py::value_error("spot_resume: peaks, window and x must be 1-D");
+  if (fit.size() != (two_sided ? 8 : 4))
+    throw py::value_error("spot_resume: fit must hold 4 values per tail");
+  if (n_points < 1) throw py::value_error("n_points must be >= 1");
+  const auto n = static_cast<std::size_t>(x.shape(0));
+  CArray upper(n), lower(two_sided ? n : 0);
+  py::array_t<std::uint8_t> alarm(n);
+  tsad_fast::spot::Resumed state;
+  tsad_fast::spot::Options opt;
+  opt.q = q;
+  opt.n_points = n_points;
+  opt.with_alarm = with_alarm;
+  opt.compat = compat;
+  tsad_fast::bind::call_released<&tsad_fast::spot::resume_stream>(
+      t_upper, t_lower, two_sided, peaks_upper.data(),
+      static_cast<std::size_t>(peaks_upper.shape(0)), peaks_lower.data(),
+      static_cast<std::size_t>(peaks_lower.shape(0)), fit.data(), window.data(),
+      static_cast<std::size_t>(window.shape(0)), num, x.data(), n, opt, upper.mutable_data(),
+      two_sided ? lower.mutable_data() : nullptr, alarm.mutable_data(), &state);
+  py::dict out;
+  out["upper"] = upper;
+  out["lower"] = two_sided ? py::object(lower) : py::none();
+  out["alarm"] = alarm;
+  out["peaks_upper"] = to_array(state.peaks_upper);
+  out["peaks_lower"] = to_array(state.peaks_lower);
+  out["window"] = to_array(state.ring);
+  out["num"] = state.num;
+  out["upper_summary"] = summary_dict(state.upper);
+  out["lower_summary"] = two_sided ? py::object(summary_dict(state.lower)) : py::none();
+  return out;
+}
+
 }  // namespace
 
 void bind_spot(py::module_& m) {
@@ -63,4 +108,10 @@ void bind_spot(py::module_& m) {
         py::arg("x").noconvert(), py::arg("q"), py::arg("n_points"), py::arg("with_alarm"),
         py::arg("compat"),
         "Streaming SPOT over x after calibration on base; see tsad_fast/kernels/spot.py.");
+  m.def("spot_resume", &spot_resume, py::arg("t_upper"), py::arg("t_lower"),
+        py::arg("two_sided"), py::arg("peaks_upper").noconvert(),
+        py::arg("peaks_lower").noconvert(), py::arg("fit").noconvert(),
+        py::arg("window").noconvert(), py::arg("num"), py::arg("x").noconvert(), py::arg("q"),
+        py::arg("n_points"), py::arg("with_alarm"), py::arg("compat"),
+        "SPOT continued over x from a stream's state; see tsad_fast/kernels/spot.py.");
 }

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from tests.conftest import backend_params, make_stream
 from tests.naive import naive_spot
 from tsad_fast.kernels import spot
+from tsad_fast.kernels.spot import SpotState
 
 VARIANTS = {  # name: (depth, two_sided)
     "spot": (0, False),
@@ -200,3 +201,55 @@ def test_bad_input(change, error, match):
     init, data = args.pop("init_data"), args.pop("data")
     with pytest.raises(error, match=match):
         spot(init, data, **args)
+
+
+# --- SpotState: the stream in pieces ----------------------------------------------------------
+@pytest.mark.parametrize("backend", backend_params("spot_resume"))
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@settings(max_examples=8)
+@given(chunks=st.lists(st.integers(0, 400), min_size=1, max_size=6), seed=st.integers(0, 99))
+def test_state_in_pieces_equals_one_run(backend, variant, chunks, seed):
+    """Thresholds, alarms and the final fit of SPOT over a stream given in any pieces are those
+    of one run over the whole stream (same backend)."""
+    depth, two_sided = VARIANTS[variant]
+    init, data = make_stream("drift" if depth else "pareto", seed, 600), \
+        make_stream("drift" if depth else "pareto", seed + 1, 900 if backend != "numpy" else 300)
+    whole = spot(init, data, q=1e-2, depth=depth, two_sided=two_sided, backend=backend)
+    state = SpotState.calibrate(init, q=1e-2, depth=depth, two_sided=two_sided, backend=backend)
+    uppers, lowers, alarms, start = [], [], [], 0
+    for size in chunks + [data.size]:
+        part = state.update(data[start:start + size])
+        uppers.append(part.upper)
+        lowers.append(part.lower if two_sided else np.empty(0))
+        alarms.append(part.alarms + start)
+        start = min(start + size, data.size)
+    np.testing.assert_array_equal(np.concatenate(alarms), whole.alarms)
+    assert_close_thresholds(np.concatenate(uppers), whole.upper, 1.0, 1e-12)
+    if two_sided:
+        assert_close_thresholds(np.concatenate(lowers), whole.lower, 1.0, 1e-12)
+    assert part.upper_tail.n_peaks == whole.upper_tail.n_peaks
+    assert part.upper_tail.quantile == pytest.approx(whole.upper_tail.quantile, rel=1e-12)
+
+
+@pytest.mark.parametrize("backend", backend_params("spot_resume"))
+def test_state_restored_resumes(backend):
+    init, data = make_stream("drift", 3, 800), make_stream("drift", 4, 400)
+    a = SpotState.calibrate(init, q=1e-2, depth=5, two_sided=True, backend=backend)
+    a.update(data[:150])
+    b = SpotState.calibrate(init, q=1e-2, depth=5, two_sided=True, backend=backend)
+    b.restore(a.state())
+    first, second = a.update(data[150:]), b.update(data[150:])
+    np.testing.assert_array_equal(first.upper, second.upper)
+    np.testing.assert_array_equal(first.alarms, second.alarms)
+    with pytest.raises(ValueError, match="state"):
+        b.restore({"t": [0.0]})
+    with pytest.raises(ValueError, match="state"):
+        SpotState.calibrate(init, q=1e-2, backend=backend).restore(a.state())  # two tails
+
+
+def test_state_refuses_bad_values():
+    state = SpotState.calibrate(make_stream("normal", 0, 1000), q=1e-3)
+    with pytest.raises(ValueError, match="data"):
+        state.update([0.0, np.nan])
+    with pytest.raises(ValueError, match="init_scores"):
+        SpotState.calibrate(np.ones(100), name="init_scores")

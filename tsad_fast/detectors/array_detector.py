@@ -37,6 +37,9 @@ class ArrayDetector(Windowed, BaseDetector):
         """A block's limit of BLAS and OpenMP threads to ``n_threads`` (threadpoolctl)."""
         return self._sklearn_part("threadpoolctl").threadpool_limits(self._threads())
 
+    def _scoring(self):
+        return self._thread_limits()
+
     def _sklearn_part(self, module: str):
         """A module of scikit-learn (or threadpoolctl, which it installs), or ImportError
         naming the extra that installs it."""

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import copy
 import inspect
 from pathlib import Path
@@ -214,22 +215,48 @@ class BaseDetector(abc.ABC):
     def fit_predict(self, X, y=None) -> np.ndarray:
         return self.fit(X, y).labels_
 
+    # --- streams -----------------------------------------------------------------------------
+    def stream(self):
+        """A :class:`tsad_fast.streams.Stream` of this fitted detector: ``update(rows)``
+        scores rows as they arrive, ``flush()`` ends the stream; the scores equal
+        ``decision_function`` of the whole series."""
+        from tsad_fast.streams import Stream
+
+        return Stream(self)
+
+    def _stream_scorer(self):
+        """The :class:`tsad_fast.streams.Scorer` that gives this detector's scores row by
+        row."""
+        raise TypeError(f"{type(self).__name__} does not score streams")
+
+    def _scoring(self):
+        """The context (thread limits) that scoring runs in."""
+        return contextlib.nullcontext()
+
     # --- persistence -------------------------------------------------------------------------
     def save(self, path: Union[str, Path]) -> None:
         """Write the parameters and the learned state to ``path`` (:mod:`.persistence`)."""
+        persistence.write(path, self._payload())
+
+    def _payload(self) -> Dict[str, Any]:
+        """What ``save`` writes: format, class, parameters and learned state."""
         self._check_fitted()
-        persistence.write(path, {
+        return {
             "format": persistence.FORMAT,
             "format_version": persistence.VERSION,
             "class": type(self).__name__,
             "params": _plain_params(self.get_params(deep=False)),
             "state": {**self._state(), "thresholder": self.thresholder_.to_state()},
-        })
+        }
 
     @classmethod
     def load(cls, path: Union[str, Path]):
         """Read a detector written by ``save``; refuses files of another class or format."""
-        payload = persistence.read(path)
+        return cls._from_payload(persistence.read(path), path)
+
+    @classmethod
+    def _from_payload(cls, payload: Dict[str, Any], path: Union[str, Path]):
+        """The detector of a payload ``_payload`` wrote (read from ``path``, named in errors)."""
         version = payload.get("format_version")
         if version == 1:
             payload = cls._upgrade_v1(payload)

@@ -87,6 +87,11 @@ class WindowBaseline(ArrayDetector):
         with self._thread_limits():
             return window_scores_to_points(self._scored_windows(X), self.window)
 
+    def _stream_scorer(self):
+        from tsad_fast.streams import SlidingScores
+
+        return SlidingScores(self.n_features_in_, self.window, self._scored_windows)
+
 
 
 def average_path_length(n_samples: np.ndarray) -> np.ndarray:

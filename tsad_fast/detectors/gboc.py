@@ -314,6 +314,20 @@ class GBOC(WindowDetector):
             scale = self.score_scale_
         return window_scores_to_points(self._combine(parts, scale), self.window)
 
+    def _stream_scorer(self):
+        from tsad_fast.streams import SlidingScores
+
+        if self.protocol == "transductive":
+            raise ValueError("protocol='transductive' scores a series against balls of its own "
+                             "codes, which a stream does not have until it ends; stream a "
+                             "GBOC with protocol='inductive'")
+
+        def window_scores(rows):
+            windows = sliding_windows(self._standardized(rows), self.window)
+            return self._combine(self._parts(windows, self.centers_), self.score_scale_)
+
+        return SlidingScores(self.n_features_in_, self.window, window_scores)
+
     def _own_balls(self, X: np.ndarray):
         """(windows of X z-normalised with its own statistics, the balls of their codes)."""
         import torch

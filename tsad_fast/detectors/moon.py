@@ -193,6 +193,11 @@ class Moon(TorchDetector):
     def _score(self, X: np.ndarray) -> np.ndarray:
         return self._probabilities(*self._inputs(X))
 
+    def _stream_scorer(self):
+        from tsad_fast.streams import CausalScores
+
+        return CausalScores(self.n_features_in_, 1, self._score)  # MV-MTF reads the row before
+
     def _probabilities(self, raw, mtf) -> np.ndarray:
         """P(anomaly) (n,) of raw and MV-MTF rows (n, c), in batches without gradients."""
         import torch

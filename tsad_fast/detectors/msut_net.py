@@ -193,11 +193,16 @@ class MSUTNet(WindowDetector):
         windows that hold it: P = 1 (the fused reconstruction) or, with
         ``objective="branches"``, the fused reconstruction's and each branch's (spatial, if
         on, then temporal)."""
-        import torch
-
-        stride = self.score_stride or max(self.window // 2, 1)
         windows, starts, n = overlapping_windows(self._standardized(X).numpy(), self.window,
-                                                 stride)
+                                                 self._score_stride())
+        return unoverlap(self._window_errors(windows), starts, n)
+
+    def _score_stride(self) -> int:
+        return self.score_stride or max(self.window // 2, 1)
+
+    def _window_errors(self, windows: np.ndarray) -> np.ndarray:
+        """Squared errors (k, window, C x P) float64 of standardised windows (k, window, C)."""
+        import torch
 
         def squared_error(batch):
             if self.objective == "fused":
@@ -206,8 +211,18 @@ class MSUTNet(WindowDetector):
             parts = [fused] + [b for b in branches if b is not None]
             return torch.cat([(part - batch).pow(2) for part in parts], dim=-1)
 
-        errors = self._infer(squared_error, torch.from_numpy(windows))
-        return unoverlap(errors.double().numpy(), starts, n)
+        return self._infer(squared_error, torch.from_numpy(windows)).double().numpy()
+
+    def _stream_scorer(self):
+        from tsad_fast.streams import OverlappingScores
+
+        def errors(windows):
+            k, w, c = windows.shape
+            return self._window_errors(
+                self._standardized(windows.reshape(k * w, c)).numpy().reshape(k, w, c))
+
+        return OverlappingScores(self.n_features_in_, self.window, self._score_stride(),
+                                 errors, self._scores_of)
 
     def _scores_of(self, errors: np.ndarray) -> np.ndarray:
         return ((errors - self.error_median_) / self.error_scale_).mean(axis=1)

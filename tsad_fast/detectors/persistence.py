@@ -113,9 +113,10 @@ def write(path: Union[str, Path], payload: Dict[str, Any]) -> None:
             temporary.unlink()
 
 
-def read(path: Union[str, Path]) -> Dict[str, Any]:
+def read(path: Union[str, Path], formats=(FORMAT,)) -> Dict[str, Any]:
     """The payload of a detector file (format 4, or 1 to 3 through torch), with its digest
-    checked where the format has one; ValueError naming ``path`` for anything unreadable."""
+    checked where the format has one; ValueError naming ``path`` for anything unreadable or
+    of a ``format`` not in ``formats`` (a stream file: :mod:`tsad_fast.streams`)."""
     path = Path(path)
     data = path.read_bytes()  # FileNotFoundError stays what it is
     try:
@@ -137,7 +138,7 @@ def read(path: Union[str, Path]) -> Dict[str, Any]:
         payload = _decode(json.loads(header), entries)
     except (ValueError, KeyError, TypeError) as exc:
         raise _unreadable(path, exc) from exc
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+    if not isinstance(payload, dict) or payload.get("format") not in formats:
         raise ValueError(f"{path} is not a tsad_fast detector file")
     return payload
 
@@ -157,7 +158,7 @@ def _read_torch_file(path: Path, data: bytes) -> Dict[str, Any]:
         payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # truncated, not a torch file, or holding pickled objects
         raise _unreadable(path, exc) from exc
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+    if not isinstance(payload, dict) or payload.get("format") not in formats:
         raise ValueError(f"{path} is not a tsad_fast detector file")
     if payload.get("format_version") == 3 and payload.get("sha256") != torch_digest(payload):
         raise ValueError(f"{path} is damaged: its content does not match its SHA-256")

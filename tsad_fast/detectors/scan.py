@@ -158,14 +158,26 @@ class SCAN(WindowDetector):
         """Scores (n,): consecutive windows, the rows after the last of them scored in the
         last full window ``X[n - window:n]`` (a series shorter than one window: padded by
         repeating its last row)."""
+        windows, n = tumbling_windows(self._standardized(X).numpy(), self.window, tail="last")
+        return untumble(self._window_scores(windows), n, tail="last")
+
+    def _window_scores(self, windows: np.ndarray) -> np.ndarray:
+        """Per-row scores (k, window) float64 of standardised windows (k, window, c)."""
         import torch
 
         from tsad_fast.nn import scan_objective
 
-        windows, n = tumbling_windows(self._standardized(X).numpy(), self.window, tail="last")
-
         def score(batch):
             return scan_objective.anomaly_score(self.model_(batch), self.window, self.gamma)
 
-        scores = self._infer(score, torch.from_numpy(windows))
-        return untumble(scores.double().numpy(), n, tail="last")
+        return self._infer(score, torch.from_numpy(windows)).double().numpy()
+
+    def _stream_scorer(self):
+        from tsad_fast.streams import TumblingScores
+
+        def scores(windows):
+            k, w, c = windows.shape
+            return self._window_scores(
+                self._standardized(windows.reshape(k * w, c)).numpy().reshape(k, w, c))
+
+        return TumblingScores(self.n_features_in_, self.window, scores)

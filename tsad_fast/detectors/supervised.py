@@ -104,6 +104,11 @@ class SupervisedBaseline(ArrayDetector):
     def _score(self, X: np.ndarray) -> np.ndarray:
         return self._probability(self._features(X))
 
+    def _stream_scorer(self):
+        from tsad_fast.streams import CausalScores
+
+        return CausalScores(self.n_features_in_, self.window - 1, self._score)
+
 
 
 class GradientBoosting(SupervisedBaseline):

@@ -275,6 +275,9 @@ class TorchDetector(BaseDetector):
                                 for t in tensors]).cpu())
         return torch.cat(out)
 
+    def _scoring(self):
+        return self._thread_budget()
+
     def decision_function(self, X) -> np.ndarray:
         """Anomaly score per timestamp (n,) float64, higher = more anomalous."""
         self._check_fitted()

@@ -21,6 +21,12 @@ _backend.register(
     numba="tsad_fast.kernels._numba.spot:spot_stream",
     numpy="tsad_fast.kernels._numpy.spot:spot_stream",
 )
+_backend.register(
+    "spot_resume",
+    cpp="tsad_fast._core:spot_resume",
+    numba="tsad_fast.kernels._numba.spot:spot_resume",
+    numpy="tsad_fast.kernels._numpy.spot:spot_resume",
+)
 
 
 @dataclass(frozen=True)
@@ -203,3 +209,112 @@ def named_spot(init_data, data, names, *, q: float, level: float, n_points: int,
         lower_tail=TailFit(**out["lower_summary"]) if two_sided else None,
         backend=name,
     )
+
+
+def _checked(out: dict, names) -> None:
+    """ValueError when SPOT produced a non-finite threshold or fit (``names``: the calibration
+    values' and the stream's names)."""
+    fits = [out["upper_summary"]] + ([out["lower_summary"]] if out["lower"] is not None else [])
+    produced = [out["upper"], np.empty(0) if out["lower"] is None else out["lower"],
+                [value for fit in fits for value in fit.values()]]
+    if not all(np.isfinite(values).all() for values in produced):
+        raise ValueError(
+            f"SPOT produced a non-finite threshold or tail fit: q is too small, or the scale of "
+            f"{names[0]} and {names[1]} too large, for the GPD fit in float64 (raise q or "
+            "rescale them)")
+
+
+class SpotState:
+    """SPOT (or biSPOT, DSPOT, biDSPOT) continuing over a stream that arrives in pieces:
+    ``update(x)`` gives the thresholds and alarms of the next values x as :func:`spot` over
+    everything since the calibration gives them (to the last bits of the root search, which
+    restarts at each piece).
+
+    Made by :meth:`calibrate`. ``state()`` is the running state as plain arrays and numbers (the
+    peaks, about ``1 - level`` of the normal values, 8 bytes each; each tail's last fit; the
+    drift window; the count of normal values) and ``restore(state)`` sets it back.
+    """
+
+    def __init__(self, params: dict, state: dict):
+        self.params = params
+        self._state = state
+
+    @classmethod
+    def calibrate(cls, init_data, *, q: float = 1e-4, level: float = 0.98, n_points: int = 10,
+                  depth: int = 0, two_sided: bool = False, with_alarm: bool = True,
+                  compat: bool = False, backend: str = "auto",
+                  name: str = "init_data") -> "SpotState":
+        """The state after the calibration values ``init_data`` (m,) (parameters as
+        :func:`spot`; ``name``: the calibration values' name in errors)."""
+        q = check_open_unit(q, "q")
+        level = check_open_unit(level, "level")
+        params = dict(q=q, n_points=check_int(n_points, "n_points", 1),
+                      with_alarm=check_bool(with_alarm, "with_alarm"),
+                      compat=check_bool(compat, "compat"), backend=backend, name=name)
+        two_sided = check_bool(two_sided, "two_sided")
+        init = as_float_array(init_data, name, min_length=1)
+        base, t_upper, t_lower, window = calibration(init, level, check_int(depth, "depth", 0),
+                                                     two_sided, name)
+        _, run = _backend.resolve("spot_stream", backend, like=init_data)
+        out = run(base, t_upper, t_lower, two_sided, window, np.empty(0), q,
+                  params["n_points"], params["with_alarm"], params["compat"])
+        _checked(out, (name, "data"))
+        fits = [out["upper_summary"]] + ([out["lower_summary"]] if two_sided else [])
+        peaks = [sign * (base[sign * base > sign * t] - t)
+                 for sign, t in ((1.0, t_upper), (-1.0, t_lower))[:len(fits)]]
+        state = {"t": np.array([t_upper, t_lower]), "two_sided": two_sided,
+                 "peaks_upper": peaks[0],
+                 "peaks_lower": peaks[1] if two_sided else np.empty(0),
+                 "fit": np.array([[f["quantile"], f["gamma"], f["sigma"], f["initial_quantile"]]
+                                  for f in fits]),
+                 "window": np.ascontiguousarray(window, dtype=np.float64), "num": int(base.size)}
+        return cls(params, state)
+
+    def update(self, data) -> SpotResult:
+        """Thresholds and alarms (indices into ``data``) of the next values ``data`` (n,)."""
+        p, s = self.params, self._state
+        x = as_float_array(data, "data", min_length=0)
+        name, run = _backend.resolve("spot_resume", p["backend"], like=data)
+        out = run(float(s["t"][0]), float(s["t"][1]), s["two_sided"], s["peaks_upper"],
+                  s["peaks_lower"], np.ascontiguousarray(s["fit"].reshape(-1)), s["window"],
+                  s["num"], x, p["q"], p["n_points"], p["with_alarm"], p["compat"])
+        _checked(out, (p["name"], "data"))
+        fits = [out["upper_summary"]] + ([out["lower_summary"]] if s["two_sided"] else [])
+        self._state = {**s, "peaks_upper": out["peaks_upper"], "peaks_lower": out["peaks_lower"],
+                       "fit": np.array([[f["quantile"], f["gamma"], f["sigma"],
+                                         f["initial_quantile"]] for f in fits]),
+                       "window": out["window"], "num": int(out["num"])}
+        return SpotResult(upper=out["upper"], lower=out["lower"],
+                          alarms=np.flatnonzero(out["alarm"]).astype(np.int64),
+                          upper_tail=TailFit(**out["upper_summary"]),
+                          lower_tail=TailFit(**out["lower_summary"]) if s["two_sided"] else None,
+                          backend=name)
+
+    def judge(self, scores: np.ndarray):
+        """(alarms (n,) int64 0/1, upper thresholds (n,)) of the next scores: what a stream
+        reads."""
+        result = self.update(scores)
+        alarms = np.zeros(result.upper.size, dtype=np.int64)
+        alarms[result.alarms] = 1
+        return alarms, result.upper
+
+    def state(self) -> dict:
+        return dict(self._state)
+
+    def restore(self, state: dict) -> None:
+        """Set the state ``state()`` gave (ValueError for one of another shape)."""
+        try:
+            two_sided = bool(state["two_sided"])
+            restored = {"t": np.asarray(state["t"], dtype=np.float64).reshape(2),
+                        "two_sided": two_sided,
+                        "peaks_upper": np.ascontiguousarray(state["peaks_upper"], np.float64),
+                        "peaks_lower": np.ascontiguousarray(state["peaks_lower"], np.float64),
+                        "fit": np.asarray(state["fit"], np.float64).reshape(1 + two_sided, 4),
+                        "window": np.ascontiguousarray(state["window"], np.float64),
+                        "num": int(state["num"])}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"state: not a SPOT stream's state ({exc})") from exc
+        if restored["peaks_upper"].ndim != 1 or restored["window"].shape != \
+                self._state["window"].shape or two_sided != self._state["two_sided"]:
+            raise ValueError("state: not a SPOT stream's state of these parameters")
+        self._state = restored

@@ -109,7 +109,19 @@ class Tail {
     return kPeak;
   }
 
+  // Restores the tail that peaks() and summary() describe, without refitting: the next peak
+  // refits it as it would have in the stream that left it.
+  void restore(const double* peaks, std::size_t n, double quantile, double gamma, double sigma,
+               double initial_quantile) {
+    for (std::size_t i = 0; i < n; ++i) add_peak(peaks[i]);
+    zq_ = quantile;
+    gamma_ = gamma;
+    sigma_ = sigma;
+    initial_quantile_ = initial_quantile;
+  }
+
   double quantile() const { return zq_; }
+  const std::vector<double>& peaks() const { return peaks_; }
 
   TailSummary summary() const {
     TailSummary s;
@@ -348,26 +360,14 @@ class Tail {
   std::size_t prev_n_peaks_ = 0;
 };
 
-// Runs SPOT over a stream.
-//   base (n_base,)     calibration values (already drift-removed for DSPOT)
-//   t_upper, t_lower   initial thresholds (t_lower unused unless two_sided)
-//   window (depth,)    last calibration values for the drift mean; depth = 0 disables drift
-//   x (n,)             stream
-// Outputs: upper (n,), lower (n,) when two_sided (else may be null), alarm (n,) 0/1;
-// unspecified when interrupted (stop).
-inline void run_stream(const double* base, std::size_t n_base, double t_upper, double t_lower,
-                       bool two_sided, const double* window, std::size_t depth, const double* x,
-                       std::size_t n, const Options& opt, double* upper, double* lower,
-                       std::uint8_t* alarm, TailSummary* upper_summary,
-                       TailSummary* lower_summary, Stop& stop = no_stop()) {
-  if (n_base == 0) throw std::invalid_argument("init_data: empty calibration data");
-  std::int64_t num = static_cast<std::int64_t>(n_base);
-  Tail up(1.0, t_upper, opt);
-  Tail low(-1.0, t_lower, opt);
-  up.initialize(base, n_base, num);
-  if (two_sided) low.initialize(base, n_base, num);
-
-  std::vector<double> ring(window, window + depth);
+// Continues SPOT over x from fitted tails: `ring` holds the drift window's last normal values,
+// oldest first (empty: no drift), and comes back in the same order; num counts the normal
+// observations so far. Outputs as run_stream's.
+inline void continue_stream(Tail& up, Tail& low, bool two_sided, std::vector<double>& ring,
+                            std::int64_t& num, const double* x, std::size_t n,
+                            const Options& opt, double* upper, double* lower,
+                            std::uint8_t* alarm, Stop& stop = no_stop()) {
+  const std::size_t depth = ring.size();
   std::size_t head = 0;  // oldest value of the ring
   for (std::size_t i = 0; i < n; ++i) {
     if (i % 1024 == 0 && stop.poll()) return;  // outputs unspecified
@@ -392,8 +392,65 @@ inline void run_stream(const double* base, std::size_t n_base, double t_upper, d
     upper[i] = up.quantile() + mean;
     if (two_sided) lower[i] = low.quantile() + mean;
   }
+  std::rotate(ring.begin(), ring.begin() + static_cast<std::ptrdiff_t>(head), ring.end());
+}
+
+// Runs SPOT over a stream.
+//   base (n_base,)     calibration values (already drift-removed for DSPOT)
+//   t_upper, t_lower   initial thresholds (t_lower unused unless two_sided)
+//   window (depth,)    last calibration values for the drift mean; depth = 0 disables drift
+//   x (n,)             stream
+// Outputs: upper (n,), lower (n,) when two_sided (else may be null), alarm (n,) 0/1;
+// unspecified when interrupted (stop).
+inline void run_stream(const double* base, std::size_t n_base, double t_upper, double t_lower,
+                       bool two_sided, const double* window, std::size_t depth, const double* x,
+                       std::size_t n, const Options& opt, double* upper, double* lower,
+                       std::uint8_t* alarm, TailSummary* upper_summary,
+                       TailSummary* lower_summary, Stop& stop = no_stop()) {
+  if (n_base == 0) throw std::invalid_argument("init_data: empty calibration data");
+  std::int64_t num = static_cast<std::int64_t>(n_base);
+  Tail up(1.0, t_upper, opt);
+  Tail low(-1.0, t_lower, opt);
+  up.initialize(base, n_base, num);
+  if (two_sided) low.initialize(base, n_base, num);
+  std::vector<double> ring(window, window + depth);
+  continue_stream(up, low, two_sided, ring, num, x, n, opt, upper, lower, alarm, stop);
   *upper_summary = up.summary();
   if (two_sided) *lower_summary = low.summary();
+}
+
+// The state a resumed stream leaves: each tail's peaks and summary, the drift window (oldest
+// first) and the count of normal observations.
+struct Resumed {
+  std::vector<double> peaks_upper, peaks_lower, ring;
+  std::int64_t num = 0;
+  TailSummary upper, lower;
+};
+
+// Continues a stream that run_stream or resume_stream left: per tail its peaks and last fit
+// fit[4 * tail ..] = (quantile, gamma, sigma, initial_quantile), the drift window (oldest
+// first, depth values) and num; then as run_stream over x, the new state in *state.
+inline void resume_stream(double t_upper, double t_lower, bool two_sided,
+                          const double* peaks_upper, std::size_t n_upper,
+                          const double* peaks_lower, std::size_t n_lower, const double* fit,
+                          const double* window, std::size_t depth, std::int64_t num,
+                          const double* x, std::size_t n, const Options& opt, double* upper,
+                          double* lower, std::uint8_t* alarm, Resumed* state,
+                          Stop& stop = no_stop()) {
+  if (n_upper == 0 || (two_sided && n_lower == 0))
+    throw std::invalid_argument("state: a tail without peaks cannot be resumed");
+  Tail up(1.0, t_upper, opt);
+  Tail low(-1.0, t_lower, opt);
+  up.restore(peaks_upper, n_upper, fit[0], fit[1], fit[2], fit[3]);
+  if (two_sided) low.restore(peaks_lower, n_lower, fit[4], fit[5], fit[6], fit[7]);
+  std::vector<double> ring(window, window + depth);
+  continue_stream(up, low, two_sided, ring, num, x, n, opt, upper, lower, alarm, stop);
+  state->peaks_upper = up.peaks();
+  if (two_sided) state->peaks_lower = low.peaks();
+  state->ring.swap(ring);
+  state->num = num;
+  state->upper = up.summary();
+  if (two_sided) state->lower = low.summary();
 }
 
 }  // namespace spot

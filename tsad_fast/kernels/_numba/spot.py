@@ -176,8 +176,19 @@ def _run(base, t_upper, t_lower, two_sided, window, x, q, n_points, with_alarm, 
             return False
         _refit(state, peaks, counts, summary, tail, sign, num, q, n_points, compat)
         summary[tail, _ZQ0] = summary[tail, _ZQ]
-    depth = window.size
     ring = window.copy()
+    _continue(state, peaks, counts, summary, n_tails, ring, num, x, q, n_points, with_alarm,
+              compat, thresholds, alarm)
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _continue(state, peaks, counts, summary, n_tails, ring, num, x, q, n_points, with_alarm,
+              compat, thresholds, alarm):
+    """The stream x after the tails; ring (the drift window, oldest first) is left in the same
+    order after x. Returns num after x."""
+    signs = np.array([1.0, -1.0])
+    depth = ring.size
     head = 0
     for i in range(x.size):
         mean = 0.0
@@ -206,7 +217,27 @@ def _run(base, t_upper, t_lower, two_sided, window, x, q, n_points, with_alarm, 
                 head = (head + 1) % depth
         for tail in range(n_tails):
             thresholds[tail, i] = summary[tail, _ZQ] + mean
-    return True
+    if depth > 0:
+        ring[:] = np.concatenate((ring[head:], ring[:head]))
+    return num
+
+
+@njit(cache=True, nogil=True)
+def _resume(t, peaks_in, fit, ring, num, x, q, n_points, with_alarm, compat, thresholds, alarm,
+            summary, peaks, counts):
+    n_tails = t.size
+    state = np.zeros((n_tails, 3))
+    for tail in range(n_tails):
+        summary[tail, _T] = t[tail]
+        for y in peaks_in[tail]:
+            _add_peak(state, peaks, counts, tail, y)
+        summary[tail, _ZQ] = fit[tail, 0]
+        summary[tail, _GAMMA] = fit[tail, 1]
+        summary[tail, _SIGMA] = fit[tail, 2]
+        summary[tail, _ZQ0] = fit[tail, 3]
+        summary[tail, _NPEAKS] = counts[tail]
+    return _continue(state, peaks, counts, summary, n_tails, ring, num, x, q, n_points,
+                     with_alarm, compat, thresholds, alarm)
 
 
 def _summary_dict(row) -> dict:
@@ -228,6 +259,37 @@ def spot_stream(base, t_upper, t_lower, two_sided, window, x, q, n_points, with_
         "upper": thresholds[0],
         "lower": thresholds[1] if two_sided else None,
         "alarm": alarm,
+        "upper_summary": _summary_dict(summary[0]),
+        "lower_summary": _summary_dict(summary[1]) if two_sided else None,
+    }
+
+
+def spot_resume(t_upper, t_lower, two_sided, peaks_upper, peaks_lower, fit, window, num, x, q,
+                n_points, with_alarm, compat):
+    """Same contract as ``tsad_fast._core.spot_resume`` (see ``kernels/spot.py``)."""
+    from numba.typed import List
+
+    n_tails = 2 if two_sided else 1
+    given = [peaks_upper, peaks_lower][:n_tails]
+    if any(p.size == 0 for p in given):
+        raise ValueError("state: a tail without peaks cannot be resumed")
+    thresholds = np.empty((n_tails, x.size))
+    alarm = np.zeros(x.size, dtype=np.uint8)
+    summary = np.zeros((n_tails, 6))
+    peaks = np.empty((n_tails, max(p.size for p in given) + x.size))
+    counts = np.zeros(n_tails, dtype=np.int64)
+    ring = window.copy()
+    num = _resume(np.array([t_upper, t_lower][:n_tails]), List(given),
+                  np.reshape(fit, (n_tails, 4)), ring, num, x, q, n_points, with_alarm, compat,
+                  thresholds, alarm, summary, peaks, counts)
+    return {
+        "upper": thresholds[0],
+        "lower": thresholds[1] if two_sided else None,
+        "alarm": alarm,
+        "peaks_upper": peaks[0, :counts[0]].copy(),
+        "peaks_lower": peaks[1, :counts[1]].copy() if two_sided else np.empty(0),
+        "window": ring,
+        "num": int(num),
         "upper_summary": _summary_dict(summary[0]),
         "lower_summary": _summary_dict(summary[1]) if two_sided else None,
     }

@@ -137,14 +137,9 @@ class Tail:
                     n_peaks=int(self.peaks.size))
 
 
-def spot_stream(base, t_upper, t_lower, two_sided, window, x, q, n_points, with_alarm, compat):
-    """Same contract as ``tsad_fast._core.spot_stream`` (see ``kernels/spot.py``)."""
-    num = base.size
-    tails = [Tail(1.0, t_upper, q, n_points, compat)]
-    if two_sided:
-        tails.append(Tail(-1.0, t_lower, q, n_points, compat))
-    for tail in tails:
-        tail.initialize(base, num)
+def _continue(tails, window, num, x, with_alarm):
+    """The stream x after the tails and the drift window (oldest first): thresholds
+    (tails, n), alarm (n,), the window after x, num after x."""
     window = list(window)
     thresholds = np.empty((len(tails), x.size))
     alarm = np.zeros(x.size, dtype=np.uint8)
@@ -158,10 +153,47 @@ def spot_stream(base, t_upper, t_lower, two_sided, window, x, q, n_points, with_
             if window:
                 window = window[1:] + [value]
         thresholds[:, i] = [tail.zq + mean for tail in tails]
+    return thresholds, alarm, np.array(window, dtype=np.float64), num
+
+
+def spot_stream(base, t_upper, t_lower, two_sided, window, x, q, n_points, with_alarm, compat):
+    """Same contract as ``tsad_fast._core.spot_stream`` (see ``kernels/spot.py``)."""
+    num = base.size
+    tails = [Tail(1.0, t_upper, q, n_points, compat)]
+    if two_sided:
+        tails.append(Tail(-1.0, t_lower, q, n_points, compat))
+    for tail in tails:
+        tail.initialize(base, num)
+    thresholds, alarm, _, _ = _continue(tails, window, num, x, with_alarm)
     return {
         "upper": thresholds[0],
         "lower": thresholds[1] if two_sided else None,
         "alarm": alarm,
+        "upper_summary": tails[0].summary(),
+        "lower_summary": tails[1].summary() if two_sided else None,
+    }
+
+
+def spot_resume(t_upper, t_lower, two_sided, peaks_upper, peaks_lower, fit, window, num, x, q,
+                n_points, with_alarm, compat):
+    """Same contract as ``tsad_fast._core.spot_resume`` (see ``kernels/spot.py``)."""
+    tails = [Tail(1.0, t_upper, q, n_points, compat)]
+    if two_sided:
+        tails.append(Tail(-1.0, t_lower, q, n_points, compat))
+    for tail, peaks, row in zip(tails, (peaks_upper, peaks_lower), np.reshape(fit, (-1, 4))):
+        if peaks.size == 0:
+            raise ValueError("state: a tail without peaks cannot be resumed")
+        tail.peaks = peaks.copy()
+        tail.zq, tail.gamma, tail.sigma, tail.initial_quantile = (float(v) for v in row)
+    thresholds, alarm, window, num = _continue(tails, window, num, x, with_alarm)
+    return {
+        "upper": thresholds[0],
+        "lower": thresholds[1] if two_sided else None,
+        "alarm": alarm,
+        "peaks_upper": tails[0].peaks,
+        "peaks_lower": tails[1].peaks if two_sided else np.empty(0),
+        "window": window,
+        "num": num,
         "upper_summary": tails[0].summary(),
         "lower_summary": tails[1].summary() if two_sided else None,
     }
