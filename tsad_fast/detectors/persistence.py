@@ -158,7 +158,7 @@ def _read_torch_file(path: Path, data: bytes) -> Dict[str, Any]:
         payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # truncated, not a torch file, or holding pickled objects
         raise _unreadable(path, exc) from exc
-    if not isinstance(payload, dict) or payload.get("format") not in formats:
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ValueError(f"{path} is not a tsad_fast detector file")
     if payload.get("format_version") == 3 and payload.get("sha256") != torch_digest(payload):
         raise ValueError(f"{path} is damaged: its content does not match its SHA-256")
