@@ -49,19 +49,24 @@ def plot_graph(path: PathLike, graph: np.ndarray, groups: Optional[np.ndarray] =
     return _finish(plt, fig, path)
 
 
-def plot_detection(path: PathLike, scores: np.ndarray, threshold: float,
-                   labels: np.ndarray, title: str) -> Any:
-    """PNG of scores (n,), the threshold and the labelled anomalous segments."""
+def plot_detection(path: PathLike, scores: np.ndarray, threshold,
+                   labels: Optional[np.ndarray], title: str) -> Any:
+    """PNG of scores (n,), the threshold (a number, or one per score) and the labelled
+    anomalous segments (labels (n,) 0/1, or None)."""
     plt = pyplot("plot_detection")
 
     fig, ax = plt.subplots(figsize=(14, 4))
     t = np.arange(scores.size)
+    labels = np.zeros(scores.size) if labels is None else np.asarray(labels)
     edges = np.flatnonzero(np.diff(np.r_[0, labels, 0]))
     for i, (start, stop) in enumerate(zip(edges[::2], edges[1::2])):
         ax.axvspan(start, stop, color="red", alpha=0.18, lw=0,
                    label="labelled anomaly" if i == 0 else None)
     ax.plot(t, scores, lw=0.6, color="#2F5D8A", label="anomaly score")
-    ax.axhline(threshold, color="#FF8C1A", ls="--", lw=1.2, label="threshold")
+    if np.ndim(threshold):
+        ax.plot(t, threshold, color="#FF8C1A", ls="--", lw=1.2, label="threshold")
+    else:
+        ax.axhline(threshold, color="#FF8C1A", ls="--", lw=1.2, label="threshold")
     flagged = scores > threshold
     ax.scatter(t[flagged], scores[flagged], s=3, color="#C0392B", zorder=3, label="flagged")
     ax.set_xlabel("timestamp")

@@ -286,7 +286,9 @@ class FixedAlarms:
         pass
 
 
-def _alarms_of(detector) -> Any:
+def alarms_of(detector) -> Any:
+    """The alarm rule of a stream of ``detector``: ``judge(scores)`` gives (alarms (k,) 0/1,
+    thresholds (k,)) of the next final scores (:class:`FixedAlarms`, or a SPOT state)."""
     thresholder = detector.thresholder_
     if getattr(thresholder, "mode", "fit") == "stream":
         from tsad_fast.kernels.spot import SpotState
@@ -312,7 +314,7 @@ class Stream:
         detector._check_fitted()
         self.detector = detector
         self._scorer = detector._stream_scorer()
-        self._alarms = _alarms_of(detector)
+        self._alarms = alarms_of(detector)
         self.n_final = 0
         self.closed = False
 
@@ -389,10 +391,8 @@ class Stream:
             raise ValueError(f"{path} holds no tsad_fast stream (format "
                              f"{payload.get('format')!r}, version "
                              f"{payload.get('format_version')!r})")
-        name = payload["detector"].get("class")
-        if name not in detectors.__all__ or name in ("BaseDetector", "TorchDetector"):
-            raise ValueError(f"{path}: unknown detector class {name!r}")
-        detector = getattr(detectors, name)._from_payload(payload["detector"], path)
+        detector = detectors.detector_class(payload["detector"].get("class"), path)._from_payload(
+            payload["detector"], path)
         stream = cls(detector)
         saved = to_numpy(payload["stream"])
         try:
@@ -405,5 +405,5 @@ class Stream:
         return stream
 
 
-__all__ = ["Stream", "StreamOutput", "Scorer", "SlidingScores", "TumblingScores",
+__all__ = ["Stream", "StreamOutput", "alarms_of", "Scorer", "SlidingScores", "TumblingScores",
            "OverlappingScores", "CausalScores", "FixedAlarms"]

@@ -1,6 +1,6 @@
-"""Reading numbers from a user's files: ``.npy`` arrays and text tables (comma- or
-whitespace-separated, with or without a header row), with errors that name the file, the row
-and the column.
+"""Reading numbers from a user's files: ``.npy`` arrays, Parquet tables and text tables
+(comma- or whitespace-separated, with or without a header row), whole or line by line as they
+grow, with errors that name the file, the row and the column.
 
 Rows and columns are counted from 0 over the data (a header row is not a data row); the file's
 line number (from 1) is given beside the row for text files.
@@ -98,10 +98,27 @@ def first_nonfinite(values: np.ndarray) -> Optional[str]:
     return f"{int(bad.sum())} NaN/inf value(s), the first at {where}"
 
 
+def _read_parquet(file: Path) -> Tuple[np.ndarray, List[str]]:
+    from tsad_fast._optional import require
+
+    table = require("pyarrow.parquet", "bench", f"reading {str(file)!r}").read_table(file)
+    for index, (name, kind) in enumerate(zip(table.column_names, table.schema.types)):
+        if not (str(kind).startswith(("int", "uint", "float", "double", "bool", "halffloat"))):
+            raise ValueError(f"{str(file)!r}: column {index} ({name!r}) holds {kind}, not "
+                             "numbers")
+    columns = [table.column(i).to_numpy(zero_copy_only=False).astype(np.float64)
+               for i in range(table.num_columns)]
+    values = np.column_stack(columns) if columns else np.empty((0, 0))
+    return values, list(table.column_names)
+
+
 def read_table(file: Union[str, Path]) -> Tuple[np.ndarray, Optional[List[str]]]:
-    """(float64 array (rows, columns), header names or None) of a .npy array or a text table
-    (its header row, if any, is recognised and skipped)."""
+    """(float64 array (rows, columns), header names or None) of a .npy array, a Parquet table
+    (numeric columns; needs pyarrow) or a text table (its header row, if any, is recognised
+    and skipped)."""
     file = Path(file)
+    if file.suffix == ".parquet":
+        return _read_parquet(file)
     if file.suffix == ".npy":
         values, names = np.load(file, allow_pickle=False), None
         if values.ndim == 1:
@@ -164,3 +181,80 @@ def read_series(path: Union[str, Path], role: str, column: Optional[str] = None,
         message = str(exc).replace(f"{str(file)!r}: ", "")
         raise ValueError(f"{role} file {str(path)!r}: {message}") from None
     return values
+
+
+def read_rows(path: Union[str, Path], role: str) -> Tuple[np.ndarray, Optional[List[str]]]:
+    """(finite float64 rows (n, c), column names or None) of a table whose every column is a
+    channel; ValueError naming ``role``, the file, and the row and column of a bad cell."""
+    file = existing(path, role)
+    try:
+        table, names = read_table(file)
+        if table.size == 0:
+            raise ValueError("holds no values")
+        problem = first_nonfinite(table)
+        if problem:
+            raise ValueError(f"contains {problem.replace('row', 'data row')} (0-based)")
+    except ValueError as exc:
+        message = str(exc).replace(f"{str(file)!r}: ", "")
+        raise ValueError(f"{role} file {str(path)!r}: {message}") from None
+    return table, names
+
+
+class LineRows:
+    """Rows of a text table that arrives in pieces (a growing file, a pipe): ``feed(text)``
+    returns the rows (k, c) float64 of the complete lines; a line still being written waits
+    for its end. The first data line sets the delimiter (a comma, else whitespace); a first
+    line without a number is a header, skipped; the first ``skip`` data rows are dropped.
+    At a bad cell (another column count than ``width``, a cell that is not a number, NaN or
+    inf) ``feed`` returns the rows before it and sets ``error``, a ValueError naming ``name``,
+    the data row (0-based) and the column; later text is ignored."""
+
+    def __init__(self, name: str, width: int, skip: int = 0):
+        self.name, self.width, self.skip = name, width, skip
+        self.row = 0  # data rows read
+        self.delimiter: Optional[str] = None
+        self.pending = ""
+        self.sniffed = False
+        self.error: Optional[ValueError] = None
+
+    def feed(self, text: str, final: bool = False) -> np.ndarray:
+        """Rows of the complete lines in what is pending plus ``text`` (all of it when
+        ``final``)."""
+        lines = (self.pending + text).split("\n")
+        self.pending = "" if final else lines.pop()
+        rows = []
+        for line in lines if self.error is None else []:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if not self.sniffed:
+                self.sniffed = True
+                self.delimiter = "," if "," in line else None
+                cells = [c.strip().strip("\"'") for c in line.split(self.delimiter)]
+                if not any(_is_number(c) for c in cells):
+                    continue  # a header
+            try:
+                row = self._row(line)
+            except ValueError as exc:
+                self.error = exc
+                break
+            if self.row > self.skip:
+                rows.append(row)
+        return np.array(rows, dtype=np.float64).reshape(len(rows), self.width)
+
+    def _row(self, line: str) -> List[float]:
+        cells = [c.strip() for c in line.split(self.delimiter)]
+        where = f"{self.name}: row {self.row}"
+        if len(cells) != self.width:
+            raise ValueError(f"{where} has {len(cells)} columns, expected {self.width}")
+        values = []
+        for column, cell in enumerate(cells):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ValueError(f"{where}, column {column}: {cell!r} is not a number") from None
+            if not np.isfinite(value):
+                raise ValueError(f"{where}, column {column}: {cell!r} is not finite")
+            values.append(value)
+        self.row += 1
+        return values

@@ -9,6 +9,12 @@
                                    TSB-AD's nine metrics for a score file against a label file
     tsad-fast graph MODEL [--out PNG]
                                    heat map of a saved MSUTNet's learned variable graph
+    tsad-fast fit DETECTOR TRAIN --out MODEL [--labels L] [--set PARAM=VALUE ...]
+                                   a detector fitted on a table (CSV, Parquet, .npy) and saved
+    tsad-fast score MODEL TEST --out SCORES.csv [--labels L] [--plot PNG]
+                                   scores, alarms and thresholds of a table; metrics with labels
+    tsad-fast watch MODEL [FILE|-] [--state FILE] [--no-follow]
+                                   rows scored as they arrive, one JSON line per alarm
     tsad-fast bench DATA... --detectors gboc,pca --out results.parquet [--workers N |
                     --scheduler ADDRESS] [--resume] [--timeout S] [--set DETECTOR.PARAM=VALUE]
                                    a detector x series grid on Dask (tsad_fast.bench)
@@ -20,12 +26,13 @@ import sys
 from typing import List, Optional
 
 from tsad_fast import __version__, _backend
-from tsad_fast.cli import accelerate, bench, demo, evaluate, graph, info, spot
+from tsad_fast.cli import (accelerate, bench, demo, evaluate, fit, graph, info, score, spot,
+                           watch)
 from tsad_fast.cli.bench import setting_value
 
 __all__ = ["main", "build_parser", "setting_value"]
 
-_COMMANDS = (info, demo, spot, graph, accelerate, bench, evaluate)
+_COMMANDS = (info, demo, fit, score, watch, spot, graph, accelerate, bench, evaluate)
 
 
 def build_parser() -> argparse.ArgumentParser:

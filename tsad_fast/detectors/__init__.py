@@ -18,6 +18,23 @@ _TORCH = {"GBOC": "gboc", "Moon": "moon", "MSUTNet": "msut_net", "SCAN": "scan",
 
 __all__ = ["BaseDetector", "NotFittedError", "IForest", "PCA", "KNN", "GradientBoosting",
            "Logistic", *_TORCH]
+_TEMPLATES = ("BaseDetector", "NotFittedError", "TorchDetector")
+
+
+def detector_class(name: str, source="") -> type:
+    """The detector class called ``name`` (a class name, e.g. ``"GBOC"``); ValueError naming
+    ``source`` (a file) for a name that is not one."""
+    if name not in __all__ or name in _TEMPLATES:
+        raise ValueError(f"{source}{': ' if source else ''}unknown detector class {name!r}")
+    return globals()[name] if name in globals() else __getattr__(name)
+
+
+def load_detector(path):
+    """The detector that ``save`` wrote to ``path``, whatever its class (no pickle)."""
+    from tsad_fast.detectors import persistence
+
+    payload = persistence.read(path)
+    return detector_class(payload.get("class"), path)._from_payload(payload, path)
 
 
 def __getattr__(name):
