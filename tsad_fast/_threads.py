@@ -135,3 +135,18 @@ def torch_threads(n: int) -> Iterator[None]:
             with _FLUSH_LOCK:
                 _on_every_thread(lambda: torch.set_flush_denormal(False))
         torch.set_num_threads(previous)
+
+
+_CONTROLLER: list = []  # [(loaded modules when built, threadpoolctl.ThreadpoolController)]
+
+
+def blas_threads(n: int):
+    """A ``with`` block in which BLAS and OpenMP pools (threadpoolctl) use at most ``n``
+    threads. The controller that finds the pools is built once and again only after new
+    modules were imported (finding them reads the process's memory map: milliseconds, which a
+    stream's one-row update cannot pay)."""
+    from threadpoolctl import ThreadpoolController
+
+    if not _CONTROLLER or _CONTROLLER[0][0] != len(sys.modules):
+        _CONTROLLER[:] = [(len(sys.modules), ThreadpoolController())]
+    return _CONTROLLER[0][1].limit(limits=n)

@@ -8,7 +8,7 @@ import abc
 from typing import Any, Dict
 
 from tsad_fast._optional import require
-from tsad_fast._threads import usable_cores
+from tsad_fast._threads import blas_threads, usable_cores
 from tsad_fast._validation import check_int
 from tsad_fast.detectors.base import BaseDetector, to_numpy
 from tsad_fast.detectors.windowed import Windowed
@@ -35,7 +35,8 @@ class ArrayDetector(Windowed, BaseDetector):
 
     def _thread_limits(self):
         """A block's limit of BLAS and OpenMP threads to ``n_threads`` (threadpoolctl)."""
-        return self._sklearn_part("threadpoolctl").threadpool_limits(self._threads())
+        self._sklearn_part("threadpoolctl")
+        return blas_threads(self._threads())
 
     def _scoring(self):
         return self._thread_limits()
