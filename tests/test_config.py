@@ -10,7 +10,7 @@ from tsad_fast.config import config_context, get_config, inference_batch, set_co
 def test_defaults_and_lookup():
     settings = get_config()
     assert set(settings) == {"inference_batch", "window_block_bytes", "nearest_block_bytes",
-                             "shap_batch_rows", "explain_chunk"}
+                             "shap_batch_rows", "explain_chunk", "stream_one_thread_rows"}
     assert inference_batch(tsad_fast.Moon) == settings["inference_batch"]["Moon"]
     assert inference_batch(tsad_fast.GBOC) == settings["inference_batch"]["*"]
     settings["window_block_bytes"] = 1  # a copy: the settings stay

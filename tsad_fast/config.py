@@ -19,6 +19,9 @@ torch's or BLAS's products (a different batch may round differently):
     model rows evaluated per block of Kernel SHAP coalitions.
 ``explain_chunk``
     rows per forward (or forward and backward) pass of Moon's explainer.
+``stream_one_thread_rows``
+    a stream's update of at most this many rows scores on one thread (detectors with
+    ``n_threads="auto"``): waking a pool of waiting threads costs more than so little work.
 
 Settings are process-wide (not per thread).
 """
@@ -36,6 +39,7 @@ _DEFAULTS: Dict[str, Any] = {
     "nearest_block_bytes": 4 << 20,
     "shap_batch_rows": 65536,
     "explain_chunk": 64,
+    "stream_one_thread_rows": 64,
 }
 _config: Dict[str, Any] = {key: (dict(value) if isinstance(value, dict) else value)
                            for key, value in _DEFAULTS.items()}

@@ -354,7 +354,7 @@ class Stream:
                              f"with {self.detector.n_features_in_}")
         if rows.shape[0] == 0:
             return self._output(np.empty(0))
-        with self.detector._scoring():
+        with self.detector._scoring(rows.shape[0]):
             return self._output(self._scorer.push(rows))
 
     def flush(self) -> StreamOutput:

@@ -38,7 +38,10 @@ class ArrayDetector(Windowed, BaseDetector):
         self._sklearn_part("threadpoolctl")
         return blas_threads(self._threads())
 
-    def _scoring(self):
+    def _scoring(self, rows=None):
+        if self._one_thread(rows):
+            self._sklearn_part("threadpoolctl")
+            return blas_threads(1)
         return self._thread_limits()
 
     def _sklearn_part(self, module: str):

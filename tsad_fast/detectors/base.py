@@ -229,9 +229,18 @@ class BaseDetector(abc.ABC):
         row."""
         raise TypeError(f"{type(self).__name__} does not score streams")
 
-    def _scoring(self):
-        """The context (thread limits) that scoring runs in."""
+    def _scoring(self, rows=None):
+        """The context (thread limits) that scoring runs in; ``rows``: the rows of a stream's
+        update (``_one_thread`` tells whether so few run on one thread)."""
         return contextlib.nullcontext()
+
+    def _one_thread(self, rows) -> bool:
+        """Whether a stream's update of ``rows`` rows scores on one thread: a detector with
+        ``n_threads="auto"`` and at most the configured ``stream_one_thread_rows``."""
+        from tsad_fast.config import get_config
+
+        return rows is not None and getattr(self, "n_threads", None) == "auto" and \
+            rows <= get_config()["stream_one_thread_rows"]
 
     # --- persistence -------------------------------------------------------------------------
     def save(self, path: Union[str, Path]) -> None:

@@ -25,6 +25,7 @@ validation windows from rows no training window covers) and ``_train`` (GBOC's o
 from __future__ import annotations
 
 import abc
+import contextlib
 import copy
 import math
 import warnings
@@ -108,6 +109,8 @@ class TorchDetector(BaseDetector):
         (batches of the configured ``inference_batch``) and ``_auto_threads`` of them for training steps."""
         if self.n_threads != "auto":
             return int(self.n_threads)
+        if getattr(self, "_single", False):  # a stream's small update (see _scoring)
+            return 1
         cores = _threads.usable_cores()
         if inference or self._auto_threads is None:
             return cores
@@ -275,8 +278,14 @@ class TorchDetector(BaseDetector):
                                 for t in tensors]).cpu())
         return torch.cat(out)
 
-    def _scoring(self):
-        return self._thread_budget()
+    @contextlib.contextmanager
+    def _scoring(self, rows=None):
+        self._single = self._one_thread(rows)  # read by _threads, inference passes included
+        try:
+            with self._thread_budget():
+                yield
+        finally:
+            self._single = False
 
     def decision_function(self, X) -> np.ndarray:
         """Anomaly score per timestamp (n,) float64, higher = more anomalous."""
