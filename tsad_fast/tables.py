@@ -222,8 +222,10 @@ class LineRows:
         ``final``)."""
         lines = (self.pending + text).split("\n")
         self.pending = "" if final else lines.pop()
-        rows = []
-        for line in lines if self.error is None else []:
+        if self.error is not None:
+            return np.empty((0, self.width))
+        kept = []
+        for line in lines:
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
@@ -233,14 +235,24 @@ class LineRows:
                 cells = [c.strip().strip("\"'") for c in line.split(self.delimiter)]
                 if not any(_is_number(c) for c in cells):
                     continue  # a header
-            try:
-                row = self._row(line)
-            except ValueError as exc:
-                self.error = exc
-                break
-            if self.row > self.skip:
-                rows.append(row)
-        return np.array(rows, dtype=np.float64).reshape(len(rows), self.width)
+            kept.append(line)
+        first = self.row
+        try:  # the whole block at once; a bad cell is found line by line below
+            rows = np.array([line.split(self.delimiter) for line in kept], dtype=np.float64)
+            good = rows.reshape(len(kept), self.width)
+            if not np.isfinite(good).all():
+                raise ValueError("not finite")
+            self.row += len(good)
+        except ValueError:
+            good = []
+            for line in kept:
+                try:
+                    good.append(self._row(line))
+                except ValueError as exc:
+                    self.error = exc
+                    break
+            good = np.array(good, dtype=np.float64).reshape(len(good), self.width)
+        return good[max(0, self.skip - first):]
 
     def _row(self, line: str) -> List[float]:
         cells = [c.strip() for c in line.split(self.delimiter)]
