@@ -15,8 +15,7 @@ from tsad_fast.thresholds import spot as _spot
 
 __version__ = "0.1.0"
 
-_DETECTORS = tuple(name for name in _detectors.__all__
-                   if name not in ("BaseDetector", "NotFittedError", "TorchDetector"))
+_DETECTORS = _detectors.DETECTORS
 
 __all__ = ["show_config", "spot_thresholds", "ThreeSigma", "Quantile", "Fixed", "SPOTThreshold",
            "__version__", *_DETECTORS]

@@ -16,15 +16,16 @@ from tsad_fast.detectors.supervised import GradientBoosting, Logistic
 _TORCH = {"GBOC": "gboc", "Moon": "moon", "MSUTNet": "msut_net", "SCAN": "scan",
           "TorchDetector": "torch_detector"}
 
-__all__ = ["BaseDetector", "NotFittedError", "IForest", "PCA", "KNN", "GradientBoosting",
-           "Logistic", *_TORCH]
-_TEMPLATES = ("BaseDetector", "NotFittedError", "TorchDetector")
+DETECTORS = ("IForest", "PCA", "KNN", "GradientBoosting", "Logistic", "GBOC", "Moon", "MSUTNet",
+             "SCAN")  # the classes a saved file can hold
+__all__ = ["BaseDetector", "NotFittedError", *DETECTORS, "TorchDetector", "load_detector",
+           "detector_class"]
 
 
 def detector_class(name: str, source="") -> type:
     """The detector class called ``name`` (a class name, e.g. ``"GBOC"``); ValueError naming
     ``source`` (a file) for a name that is not one."""
-    if name not in __all__ or name in _TEMPLATES:
+    if name not in DETECTORS:
         raise ValueError(f"{source}{': ' if source else ''}unknown detector class {name!r}")
     return globals()[name] if name in globals() else __getattr__(name)
 

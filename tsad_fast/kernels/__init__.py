@@ -12,9 +12,9 @@ from tsad_fast.kernels.granular import GranularBalls, gb_dm, gb_split, granular_
 from tsad_fast.kernels.kmeans import kmeans_assign
 from tsad_fast.kernels.mv_mtf import MVMTF, mv_mtf
 from tsad_fast.kernels.nearest import nearest_center
-from tsad_fast.kernels.spot import SpotResult, TailFit, spot
+from tsad_fast.kernels.spot import SpotResult, SpotState, TailFit, spot
 from tsad_fast.kernels.vus import vus_areas
 
-__all__ = ["affiliation_sweep", "spot", "SpotResult", "TailFit", "granular_balls",
+__all__ = ["affiliation_sweep", "spot", "SpotResult", "SpotState", "TailFit", "granular_balls",
            "GranularBalls", "gb_dm", "gb_split", "kmeans_assign", "nearest_center", "mv_mtf",
            "MVMTF", "vus_areas"]
