@@ -24,6 +24,7 @@ of steps.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import sys
 import threading
@@ -62,11 +63,12 @@ def warned_once() -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=None)
 def _openmp_runtime() -> Optional[ctypes.CDLL]:
     """The OpenMP runtime torch's CPU library runs on, as ``GOMP_parallel`` resolves from it
     (several runtimes may be loaded: the one torch ships, the system's, scikit-learn's; torch
     uses whichever its library was linked to at load); None without one (Windows, a build
-    without OpenMP)."""
+    without OpenMP). Found once per process."""
     import torch
 
     folder = os.path.join(os.path.dirname(torch.__file__), "lib")
