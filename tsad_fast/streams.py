@@ -244,8 +244,9 @@ class OverlappingScores(Scorer):
 
 
 class CausalScores(Scorer):
-    """Scores that read a row and the ``context`` rows before it (``score(rows)``: the scores
-    (m,) of rows (m, c) read as a series that starts with them)."""
+    """Scores that read a row and the ``context`` rows before it (``score(rows, start)``: the
+    scores (m - start,) of rows[start:] of rows (m, c) read as a series that starts with
+    them)."""
 
     def __init__(self, n_features: int, context: int, score: Callable):
         super().__init__(n_features)
@@ -258,7 +259,7 @@ class CausalScores(Scorer):
             return np.empty(0)
         buffer = np.concatenate([self.history, rows])
         self.n_rows += len(rows)
-        scores = np.asarray(self.score(buffer), dtype=np.float64)[len(self.history):]
+        scores = np.asarray(self.score(buffer, len(self.history)), dtype=np.float64)
         self.history = _rows(buffer, max(0, len(buffer) - self.context))
         return scores
 

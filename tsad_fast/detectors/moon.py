@@ -196,7 +196,14 @@ class Moon(TorchDetector):
     def _stream_scorer(self):
         from tsad_fast.streams import CausalScores
 
-        return CausalScores(self.n_features_in_, 1, self._score)  # MV-MTF reads the row before
+        def scores(rows, start):  # MV-MTF reads the row before; the network only the new rows
+            raw, mtf = self._inputs(rows)
+            return self._probabilities(raw[start:], mtf[start:])
+
+        return CausalScores(self.n_features_in_, 1, scores)
+
+    def _one_thread(self, rows) -> bool:
+        return False  # a timestamp's network pass is heavy enough for every core
 
     def _probabilities(self, raw, mtf) -> np.ndarray:
         """P(anomaly) (n,) of raw and MV-MTF rows (n, c), in batches without gradients."""

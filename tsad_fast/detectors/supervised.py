@@ -107,7 +107,8 @@ class SupervisedBaseline(ArrayDetector):
     def _stream_scorer(self):
         from tsad_fast.streams import CausalScores
 
-        return CausalScores(self.n_features_in_, self.window - 1, self._score)
+        return CausalScores(self.n_features_in_, self.window - 1,
+                            lambda rows, start: self._probability(self._features(rows)[start:]))
 
 
 

@@ -4,18 +4,23 @@
 // not added to the peaks, drift removed by a moving window of the last normal values) but finds
 // Grimshaw's roots exactly: w is evaluated on a regular grid of n_points + 2 points over each of
 // the reference's search intervals and every sign change is solved by bracketed Newton to full
-// precision; grid points where |w| is float64 noise are skipped (gpd::kWNoise). Three facts keep
-// each refit cheap without changing the result:
-//  * the left interval only depends on max(Y), so its grid sums are updated with the new peak;
-//  * on the right interval (theta > 0) u(theta) increases and v(theta) decreases, so the sums at
-//    two fixed "anchor" thetas around a grid point bound w there; anchors sit on a fixed
-//    geometric ladder and are updated with the new peaks only, and a grid point is evaluated
-//    exactly only when the bound leaves its sign open;
-//  * each root is warm-started from the previous refit's root and Newton stops at the noise
-//    floor of w.
+// precision; grid points where |w| is float64 noise are skipped (gpd::kWNoise).
+//
+// A refit evaluates w at a few dozen thetas over all the peaks, and the peaks grow with the
+// stream. So that a refit does not cost O(peaks), the sums at theta come from a Taylor expansion
+// about a fixed nearby theta0 (an "expansion"), whose power sums over the peaks are extended
+// with each new peak only: with z = y / (1 + theta0 y) and delta = theta - theta0,
+//   log(1 + theta y)      = log(1 + theta0 y) + sum_k (-1)^(k+1) (delta z)^k / k
+//   1 / (1 + theta y)     = sum_j (-delta z)^j / (1 + theta0 y)
+//   1 / (1 + theta y)^2   = sum_j (j + 1) (-delta z)^j / (1 + theta0 y)^2
+// The expansions sit on fixed geometric ladders (ratio kLadderRatio) in theta > 0 and in the
+// distance theta + 1/max(Y) to the singularity for theta < 0, so |delta z| <= 0.025 and
+// kTerms terms leave an error below float64 rounding; a theta no expansion covers is summed
+// directly. Each root is warm-started from the previous refit's root.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -54,12 +59,11 @@ void accumulate_sums(const double* y, std::size_t n, double theta, gpd::Sums& ac
 
 }  // namespace
 
-// Grid work (peaks x grid points) from which the grid sums are split across OpenMP threads.
-constexpr std::size_t kParallelWork = 4096;
-// Ratio between consecutive anchors of the right-interval ladder, and the distance from 0 that
-// a bound on w must keep to decide a sign (far above float64 noise and gpd::kWNoise).
+// Ratio between consecutive expansion points of a ladder; Taylor terms of an expansion; the
+// largest |delta z| an expansion is used for (the ladder keeps it below 0.025: 0.03^13 ~ 1e-20).
 constexpr double kLadderRatio = 1.05;
-constexpr double kSignMargin = 1e-9;
+constexpr int kTerms = 12;
+constexpr double kRadius = 0.03;
 
 enum Status : std::uint8_t { kNormal = 0, kPeak = 1, kAlarm = 2 };
 
@@ -135,22 +139,20 @@ class Tail {
   }
 
  private:
-  // A fixed theta of the right-interval ladder with its sums over peaks[0, n_done).
-  struct Anchor {
+  // Sums over peaks[0, n_done) about theta: log_sum = sum log(1 + theta y); with
+  // r = 1 / (1 + theta y) and u = unit * y r (unit: theta, or the distance theta + 1/max(Y) to
+  // the singularity, so 0 < u <= 1 and the powers neither overflow nor underflow at any scale
+  // of Y), pz[k] = sum u^k (k >= 1), pr[k] = sum u^k r and pr2[k] = sum u^k r^2 (k >= 0).
+  struct Expansion {
     double theta = 0.0;
+    double unit = 1.0;
     std::size_t n_done = 0;
-    gpd::Sums sums;
-  };
-
-  // Grid sums of one search interval, kept while its bounds stay the same.
-  struct GridCache {
-    double lo = 0.0, hi = 0.0;
-    std::size_t n_done = 0;
-    std::vector<double> theta;
-    std::vector<gpd::Sums> sums;
+    double log_sum = 0.0;
+    std::array<double, kTerms + 1> pz{}, pr{}, pr2{};
   };
 
   void add_peak(double y) {
+    if (peaks_.empty() || y > y_max_) left_.clear();  // its ladder hangs on 1 / max(Y)
     if (peaks_.empty()) {
       y_min_ = y_max_ = y;
     } else {
@@ -167,35 +169,81 @@ class Tail {
     return s;
   }
 
-  // Brings `cache` to the grid of [lo, hi] over all current peaks; linspace(lo, hi, n_points + 2).
-  void update_grid(GridCache& cache, double lo, double hi) const {
-    const int g = opt_.n_points + 2;
-    if (cache.theta.size() != static_cast<std::size_t>(g) || cache.lo != lo || cache.hi != hi) {
-      cache.lo = lo;
-      cache.hi = hi;
-      cache.n_done = 0;
-      cache.theta.assign(g, 0.0);
-      cache.sums.assign(g, gpd::Sums{});
-      const double step = (hi - lo) / (g - 1);
-      for (int j = 0; j < g - 1; ++j) cache.theta[j] = j * step + lo;
-      cache.theta[g - 1] = hi;
+  // Brings an expansion up to date with every peak.
+  void extend(Expansion& e) const {
+    for (std::size_t i = e.n_done; i < peaks_.size(); ++i) {
+      const double y = peaks_[i];
+      const double one = std::fma(e.theta, y, 1.0);
+      const double r = 1.0 / one;
+      const double z = e.unit * y * r;
+      e.log_sum += std::log(one);
+      double zk = 1.0;
+      e.pr[0] += r;
+      e.pr2[0] += r * r;
+      for (int k = 1; k <= kTerms; ++k) {
+        zk *= z;
+        e.pz[k] += zk;
+        e.pr[k] += zk * r;
+        e.pr2[k] += zk * r * r;
+      }
     }
-    const std::size_t fresh = peaks_.size() - cache.n_done;
-    if (fresh == 0) return;
-    // Grid points are independent: threads split them once the work pays for a parallel region.
-    const double* y = peaks_.data() + cache.n_done;
-#pragma omp parallel for schedule(static) if (fresh * g >= kParallelWork)
-    for (int j = 0; j < g; ++j) accumulate_sums(y, fresh, cache.theta[j], cache.sums[j]);
-    cache.n_done = peaks_.size();
+    e.n_done = peaks_.size();
   }
 
-  // Bracketed Newton on w in (a, b), w(a) = wa of the opposite sign to w(b), started at x,
-  // whose sums over all peaks are in at_root when `have_sums`.
-  double solve(double a, double b, double wa, double x, bool have_sums, gpd::Sums& at_root) const {
+  // The expansion that covers theta (its ladder point nearest in ratio), up to date; null
+  // where none does (theta = 0, not finite, or beyond any sane ladder).
+  Expansion* expansion_for(double theta) {
+    const bool right = theta > 0.0;
+    // the distance to the singularity in units of 1/max(Y): theta + 1/max(Y) underflows or
+    // rounds away at extreme scales of Y, theta * max(Y) + 1 does not
+    const double distance = right ? theta : std::fma(theta, y_max_, 1.0);
+    if (!(distance > 0.0) || !std::isfinite(distance)) return nullptr;
+    const double rung = std::nearbyint(std::log(distance) / std::log(kLadderRatio));
+    if (!(std::fabs(rung) < 1e5)) return nullptr;
+    auto& ladder = right ? right_ : left_;
+    auto [it, fresh] = ladder.try_emplace(static_cast<int>(rung));
+    Expansion& e = it->second;
+    if (fresh) {
+      const double step = (right ? 1.0 : 1.0 / y_max_) * std::pow(kLadderRatio, rung);
+      e.theta = right ? step : step - 1.0 / y_max_;
+      e.unit = step;
+      if (!(std::fma(e.theta, y_max_, 1.0) > 0.0)) {
+        ladder.erase(it);
+        return nullptr;
+      }
+    }
+    extend(e);
+    return &e;
+  }
+
+  // The sums at theta: from an expansion where one covers it, else summed directly.
+  gpd::Sums sums_fast(double theta) {
+    Expansion* e = expansion_for(theta);
+    const double delta = e ? (theta - e->theta) / e->unit : 0.0;  // in units
+    if (!e || !(std::fabs(delta) * e->unit * y_max_ / std::fma(e->theta, y_max_, 1.0) <= kRadius))
+      return sums_at(theta);
+    gpd::Sums s;
+    double power = 1.0;  // (-delta)^k
+    double log_series = 0.0, inv = e->pr[0], inv2 = e->pr2[0];
+    for (int k = 1; k <= kTerms; ++k) {
+      power *= -delta;
+      log_series -= power * e->pz[k] / k;
+      inv += power * e->pr[k];
+      inv2 += (k + 1) * power * e->pr2[k];
+    }
+    s.log_sum = e->log_sum + log_series;
+    s.inv_sum = inv;
+    s.inv2_sum = inv2;
+    return s;
+  }
+
+  // Bracketed Newton on w in (a, b), w(a) = wa of the opposite sign to w(b), started at x;
+  // the sums at the root in at_root.
+  double solve(double a, double b, double wa, double x, gpd::Sums& at_root) {
     const double n = static_cast<double>(peaks_.size());
     constexpr double eps = std::numeric_limits<double>::epsilon();
     for (int it = 0; it < 200; ++it) {
-      if (it > 0 || !have_sums) at_root = sums_at(x);
+      at_root = sums_fast(x);
       const double f = gpd::w_value(at_root.log_sum, at_root.inv_sum, n);
       // Below this |w| is rounding noise of the sums: x is a root as far as float64 can tell.
       const double noise = 64.0 * eps * (std::fabs(1.0 + at_root.log_sum / n) + at_root.inv_sum / n);
@@ -216,96 +264,32 @@ class Tail {
     return x;
   }
 
-  // Solves w in (a, b) from a sign change, warm-started from the previous fit's root there:
-  // its sums only need the peaks added since, so the first Newton step costs O(new peaks).
-  void solve_bracket(double a, double b, double wa, std::vector<double>& roots,
-                     std::vector<gpd::Sums>& root_sums) const {
-    double start = 0.5 * (a + b);
-    bool have_sums = false;
-    gpd::Sums s;
-    for (std::size_t i = 0; i < prev_roots_.size(); ++i) {
-      if (prev_roots_[i] > a && prev_roots_[i] < b) {
-        start = prev_roots_[i];
-        s = prev_root_sums_[i];
-        accumulate_sums(peaks_.data() + prev_n_peaks_, peaks_.size() - prev_n_peaks_, start, s);
-        have_sums = true;
-      }
-    }
-    roots.push_back(solve(a, b, wa, start, have_sums, s));
-    root_sums.push_back(s);
-  }
-
-  // Roots between consecutive grid points with a sign; w[j] only needs the right sign.
-  void roots_from_signs(const double* theta, const double* w, int g, std::vector<double>& roots,
-                        std::vector<gpd::Sums>& root_sums) const {
-    int last = -1;  // last grid point with a sign
-    for (int j = 0; j < g; ++j) {
-      if (!gpd::has_sign(w[j])) continue;
-      if (last >= 0 && gpd::brackets(w[last], w[j]))
-        solve_bracket(theta[last], theta[j], w[last], roots, root_sums);
-      last = j;
-    }
-  }
-
-  // Left interval: exact grid values from the incrementally updated cache.
-  void left_roots(double lo, double hi, std::vector<double>& roots,
-                  std::vector<gpd::Sums>& root_sums) {
-    update_grid(left_, lo, hi);
+  // Roots of w over linspace(lo, hi, n_points + 2), one per sign change between consecutive
+  // grid points with a sign, each warm-started from the previous fit's root in its bracket.
+  void interval_roots(double lo, double hi, std::vector<double>& roots,
+                      std::vector<gpd::Sums>& root_sums) {
     const double n = static_cast<double>(peaks_.size());
     const int g = opt_.n_points + 2;
-    std::vector<double> w(g);
-    for (int j = 0; j < g; ++j)
-      w[j] = gpd::w_value(left_.sums[j].log_sum, left_.sums[j].inv_sum, n);
-    roots_from_signs(left_.theta.data(), w.data(), g, roots, root_sums);
-  }
-
-  // Ladder anchor k (theta = kLadderRatio^k) with its sums over all current peaks.
-  const Anchor& anchor(int k) {
-    Anchor& a = anchors_[k];
-    if (a.n_done == 0) a.theta = std::pow(kLadderRatio, k);
-    if (a.n_done < peaks_.size()) {
-      accumulate_sums(peaks_.data() + a.n_done, peaks_.size() - a.n_done, a.theta, a.sums);
-      a.n_done = peaks_.size();
-    }
-    return a;
-  }
-
-  // Right interval (theta > 0): each grid value is w exactly, or a stand-in of the right sign
-  // (+-1) when the anchors around it prove the sign with room to spare.
-  void right_roots(double lo, double hi, std::vector<double>& roots,
-                   std::vector<gpd::Sums>& root_sums) {
-    const double n = static_cast<double>(peaks_.size());
-    const int g = opt_.n_points + 2;
-    std::vector<double> theta(g), w(g);
     const double step = (hi - lo) / (g - 1);
+    int last = -1;  // last grid point with a sign
+    double last_theta = 0.0, last_w = 0.0;
     for (int j = 0; j < g; ++j) {
-      theta[j] = j == g - 1 ? hi : j * step + lo;
-      const double rung = std::floor(std::log(theta[j]) / std::log(kLadderRatio));
-      if (!(std::fabs(rung) < 1e6)) {  // theta not finite or > 0, or beyond any sane ladder
-        const gpd::Sums exact = sums_at(theta[j]);
-        w[j] = gpd::w_value(exact.log_sum, exact.inv_sum, n);
-        continue;
+      const double theta = j == g - 1 ? hi : j * step + lo;
+      const gpd::Sums s = sums_fast(theta);
+      const double w = gpd::w_value(s.log_sum, s.inv_sum, n);
+      if (!gpd::has_sign(w)) continue;
+      if (last >= 0 && gpd::brackets(last_w, w)) {
+        double start = 0.5 * (last_theta + theta);
+        for (double previous : prev_roots_)
+          if (previous > last_theta && previous < theta) start = previous;
+        gpd::Sums at_root;
+        roots.push_back(solve(last_theta, theta, last_w, start, at_root));
+        root_sums.push_back(at_root);
       }
-      const int k = static_cast<int>(rung);
-      const Anchor& below = anchor(k);  // references into the map survive its rehashing
-      const Anchor& above = anchor(k + 1);
-      if (below.theta <= theta[j] && theta[j] <= above.theta) {
-        // u increases and v > 0 decreases with theta, so u*v lies between these products
-        const double w_max = (1.0 + above.sums.log_sum / n) * (below.sums.inv_sum / n) - 1.0;
-        const double w_min = (1.0 + below.sums.log_sum / n) * (above.sums.inv_sum / n) - 1.0;
-        if (w_max < -kSignMargin) {
-          w[j] = -1.0;
-          continue;
-        }
-        if (w_min > kSignMargin) {
-          w[j] = 1.0;
-          continue;
-        }
-      }
-      const gpd::Sums exact = sums_at(theta[j]);
-      w[j] = gpd::w_value(exact.log_sum, exact.inv_sum, n);
+      last = j;
+      last_theta = theta;
+      last_w = w;
     }
-    roots_from_signs(theta.data(), w.data(), g, roots, root_sums);
   }
 
   // Grimshaw maximum-likelihood fit of the peaks and the extreme quantile for N = num.
@@ -318,13 +302,13 @@ class Tail {
     double eps = 1e-8;
     const double a = -1.0 / y_max_;
     if (std::fabs(a) < 3.0 * eps) eps = std::fabs(a) / opt_.n_points;
-    left_roots((a + eps) + eps, -eps, roots, root_sums);
+    interval_roots((a + eps) + eps, -eps, roots, root_sums);
     // Reference condition for the right interval: y_mean > y_min > 0, not np.isclose(mean, min).
     if (y_mean > y_min_ && y_min_ > 0.0 &&
         !(std::fabs(y_mean - y_min_) <= 1e-8 + 1e-5 * std::fabs(y_min_))) {
       const double lo = 2.0 * (y_mean - y_min_) / (y_mean * y_min_);
       const double hi = 2.0 * (y_mean - y_min_) / (y_min_ * y_min_);
-      right_roots(lo, hi, roots, root_sums);
+      interval_roots(lo, hi, roots, root_sums);
     }
 
     double gamma = 0.0, sigma = y_mean;
@@ -340,8 +324,6 @@ class Tail {
       }
     }
     prev_roots_.swap(roots);
-    prev_root_sums_.swap(root_sums);
-    prev_n_peaks_ = peaks_.size();
     gamma_ = gamma;
     sigma_ = sigma;
     zq_ = t_ + sign_ * gpd::tail_excess(gamma, sigma, static_cast<double>(num) * opt_.q / n);
@@ -353,11 +335,8 @@ class Tail {
   std::vector<double> peaks_;
   double y_min_ = 0.0, y_max_ = 0.0, y_sum_ = 0.0;
   double zq_ = 0.0, initial_quantile_ = 0.0, gamma_ = 0.0, sigma_ = 0.0;
-  GridCache left_;
-  std::unordered_map<int, Anchor> anchors_;
-  std::vector<double> prev_roots_;      // roots of the last fit, ascending
-  std::vector<gpd::Sums> prev_root_sums_;  // their sums over the first prev_n_peaks_ peaks
-  std::size_t prev_n_peaks_ = 0;
+  std::unordered_map<int, Expansion> left_, right_;  // the ladders, by rung
+  std::vector<double> prev_roots_;  // roots of the last fit, ascending
 };
 
 // Continues SPOT over x from fitted tails: `ring` holds the drift window's last normal values,
