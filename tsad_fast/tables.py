@@ -162,42 +162,40 @@ def _select(table: np.ndarray, names: Optional[List[str]], column: Optional[str]
 
 def read_series(path: Union[str, Path], role: str, column: Optional[str] = None,
                 option: Optional[str] = None) -> np.ndarray:
-    """One finite float64 series from a .npy array or a .csv/.txt table.
+    """One finite float64 series from a .npy array, a Parquet table or a .csv/.txt table.
 
     ``role`` (scores, labels, pred, series) and ``path`` open every error message; a table with
     several columns needs ``column`` (a 0-based index or a header name), which the command line
     ``option`` sets, if any.
     """
-    file = existing(path, role)
-    try:
-        table, names = read_table(file)
-        if table.size == 0:
-            raise ValueError("holds no values")
-        values = _select(table, names, column, option)
-        problem = first_nonfinite(values)
-        if problem:
-            raise ValueError(f"contains {problem.replace('index', 'data row')} (0-based)")
-    except ValueError as exc:
-        message = str(exc).replace(f"{str(file)!r}: ", "")
-        raise ValueError(f"{role} file {str(path)!r}: {message}") from None
+    values, _ = _read_checked(path, role, lambda table, names: _select(table, names, column,
+                                                                         option))
     return values
 
 
 def read_rows(path: Union[str, Path], role: str) -> Tuple[np.ndarray, Optional[List[str]]]:
     """(finite float64 rows (n, c), column names or None) of a table whose every column is a
     channel; ValueError naming ``role``, the file, and the row and column of a bad cell."""
+    return _read_checked(path, role, lambda table, names: table)
+
+
+def _read_checked(path, role: str, pick) -> Tuple[np.ndarray, Optional[List[str]]]:
+    """(``pick(table, names)``, names) of the table at ``path``, checked finite; every error
+    opened by ``role`` and ``path``."""
     file = existing(path, role)
     try:
         table, names = read_table(file)
         if table.size == 0:
             raise ValueError("holds no values")
-        problem = first_nonfinite(table)
+        values = pick(table, names)
+        problem = first_nonfinite(values)
         if problem:
-            raise ValueError(f"contains {problem.replace('row', 'data row')} (0-based)")
+            where = "row" if values.ndim == 2 else "index"
+            raise ValueError(f"contains {problem.replace(where, 'data row')} (0-based)")
     except ValueError as exc:
         message = str(exc).replace(f"{str(file)!r}: ", "")
         raise ValueError(f"{role} file {str(path)!r}: {message}") from None
-    return table, names
+    return values, names
 
 
 class LineRows:

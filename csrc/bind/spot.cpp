@@ -27,21 +27,26 @@ py::dict summary_dict(const TailSummary& s) {
   return d;
 }
 
-py::dict spot_stream(const CArray& base, double t_upper, double t_lower, bool two_sided,
-                     const CArray& window, const CArray& x, double q, int n_points,
-                     bool with_alarm, bool compat) {
-  if (base.ndim() != 1 || window.ndim() != 1 || x.ndim() != 1)
-    throw py::value_error("spot_stream: base, window and x must be 1-D");
+tsad_fast::spot::Options options(double q, int n_points, bool with_alarm, bool compat) {
   if (n_points < 1) throw py::value_error("n_points must be >= 1");
-  const auto n = static_cast<std::size_t>(x.shape(0));
-  CArray upper(n), lower(two_sided ? n : 0);
-  py::array_t<std::uint8_t> alarm(n);
-  TailSummary su, sl;
   tsad_fast::spot::Options opt;
   opt.q = q;
   opt.n_points = n_points;
   opt.with_alarm = with_alarm;
   opt.compat = compat;
+  return opt;
+}
+
+py::dict spot_stream(const CArray& base, double t_upper, double t_lower, bool two_sided,
+                     const CArray& window, const CArray& x, double q, int n_points,
+                     bool with_alarm, bool compat) {
+  if (base.ndim() != 1 || window.ndim() != 1 || x.ndim() != 1)
+    throw py::value_error("spot_stream: base, window and x must be 1-D");
+  const tsad_fast::spot::Options opt = options(q, n_points, with_alarm, compat);
+  const auto n = static_cast<std::size_t>(x.shape(0));
+  CArray upper(n), lower(two_sided ? n : 0);
+  py::array_t<std::uint8_t> alarm(n);
+  TailSummary su, sl;
   tsad_fast::bind::call_released<&tsad_fast::spot::run_stream>(
       base.data(), static_cast<std::size_t>(base.shape(0)), t_upper, t_lower, two_sided,
       window.data(), static_cast<std::size_t>(window.shape(0)), x.data(), n, opt,
@@ -71,16 +76,11 @@ py::dict spot_resume(double t_upper, double t_lower, bool two_sided, const CArra
     throw py::value_error("spot_resume: peaks, window and x must be 1-D");
   if (fit.size() != (two_sided ? 8 : 4))
     throw py::value_error("spot_resume: fit must hold 4 values per tail");
-  if (n_points < 1) throw py::value_error("n_points must be >= 1");
+  const tsad_fast::spot::Options opt = options(q, n_points, with_alarm, compat);
   const auto n = static_cast<std::size_t>(x.shape(0));
   CArray upper(n), lower(two_sided ? n : 0);
   py::array_t<std::uint8_t> alarm(n);
   tsad_fast::spot::Resumed state;
-  tsad_fast::spot::Options opt;
-  opt.q = q;
-  opt.n_points = n_points;
-  opt.with_alarm = with_alarm;
-  opt.compat = compat;
   tsad_fast::bind::call_released<&tsad_fast::spot::resume_stream>(
       t_upper, t_lower, two_sided, peaks_upper.data(),
       static_cast<std::size_t>(peaks_upper.shape(0)), peaks_lower.data(),

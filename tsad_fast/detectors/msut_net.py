@@ -216,13 +216,9 @@ class MSUTNet(WindowDetector):
     def _stream_scorer(self):
         from tsad_fast.streams import OverlappingScores
 
-        def errors(windows):
-            k, w, c = windows.shape
-            return self._window_errors(
-                self._standardized(windows.reshape(k * w, c)).numpy().reshape(k, w, c))
-
         return OverlappingScores(self.n_features_in_, self.window, self._score_stride(),
-                                 errors, self._scores_of)
+                                 lambda windows: self._window_errors(
+                                     self._standardized_windows(windows)), self._scores_of)
 
     def _scores_of(self, errors: np.ndarray) -> np.ndarray:
         return ((errors - self.error_median_) / self.error_scale_).mean(axis=1)

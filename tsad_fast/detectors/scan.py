@@ -175,9 +175,6 @@ class SCAN(WindowDetector):
     def _stream_scorer(self):
         from tsad_fast.streams import TumblingScores
 
-        def scores(windows):
-            k, w, c = windows.shape
-            return self._window_scores(
-                self._standardized(windows.reshape(k * w, c)).numpy().reshape(k, w, c))
-
-        return TumblingScores(self.n_features_in_, self.window, scores)
+        return TumblingScores(self.n_features_in_, self.window,
+                              lambda windows: self._window_scores(
+                                  self._standardized_windows(windows)))

@@ -30,6 +30,11 @@ class WindowDetector(Windowed, TorchDetector):
 
         return torch.from_numpy(np.ascontiguousarray(self.scaler_.transform(X), np.float32))
 
+    def _standardized_windows(self, windows: np.ndarray) -> np.ndarray:
+        """Windows (k, w, c) of raw rows in the training statistics' units, float32."""
+        k, w, c = windows.shape
+        return self._standardized(windows.reshape(k * w, c)).numpy().reshape(k, w, c)
+
     def _fitted_state(self) -> Dict[str, Any]:
         return self._scaler_state()
 
