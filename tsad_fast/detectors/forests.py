@@ -23,21 +23,27 @@ def empty_forest(n_trees: int, max_nodes: int) -> Dict[str, np.ndarray]:
 
 
 def sum_of_leaves(forest: Dict[str, np.ndarray], X: np.ndarray,
-                  chunk: int = 65536) -> np.ndarray:
+                  elements: int = 1 << 20) -> np.ndarray:
     """For each row of X (n, d), the sum over the trees of the value of the leaf it reaches
-    (n,) float64."""
+    (n,) float64, the trees added in order. Every tree walks a block of rows at once, one
+    level per step (about ``elements`` (tree, row) pairs a block), so a call costs a few
+    NumPy operations per level, not per tree and level."""
     left, right, feature, split, value = (forest[name] for name in FIELDS)
+    n_trees = left.shape[0]
     total = np.zeros(X.shape[0])
+    chunk = max(1, elements // max(n_trees, 1))
     for start in range(0, X.shape[0], chunk):
         block = X[start:start + chunk]
-        rows = np.arange(block.shape[0])
-        for t in range(left.shape[0]):
-            node = np.zeros(block.shape[0], dtype=np.int64)
-            active = rows if left[t, 0] >= 0 else rows[:0]  # else a lone leaf
-            while active.size:
-                at = node[active]
-                go_left = block[active, feature[t, at]] <= split[t, at]
-                node[active] = np.where(go_left, left[t, at], right[t, at])
-                active = active[left[t, node[active]] >= 0]
-            total[start:start + chunk] += value[t, node]
+        m = block.shape[0]
+        node = np.zeros(n_trees * m, dtype=np.int64)  # (tree, row) pairs, tree-major
+        active = np.flatnonzero(np.repeat(left[:, 0] >= 0, m))  # a lone leaf stays at 0
+        while active.size:
+            tree, row = np.divmod(active, m)
+            at = node[active]
+            go_left = block[row, feature[tree, at]] <= split[tree, at]
+            node[active] = np.where(go_left, left[tree, at], right[tree, at])
+            active = active[left[tree, node[active]] >= 0]
+        leaves = value[np.repeat(np.arange(n_trees), m), node].reshape(n_trees, m)
+        for t in range(n_trees):
+            total[start:start + m] += leaves[t]
     return total
