@@ -93,7 +93,8 @@ def test_registry_is_complete_after_import_and_every_entry_loads():
                            check=True).stdout.strip().split(",")
     assert set(fresh) == {"affiliation_sweep", "granular_balls", "kmeans_assign", "mtf_digitize",
                           "mtf_field", "mtf_quantiles", "mtf_transitions", "nearest_center",
-                          "nearest_center_f32", "shift_tolerance", "spot_stream", "vus_areas"}
+                          "nearest_center_f32", "shift_tolerance", "spot_resume", "spot_stream",
+                          "vus_areas"}
     built = {"numpy", "numba"} | {b for b, module in (("cpp", "tsad_fast._core"),
                                                       ("cuda", "tsad_fast._cuda"))
                                   if importlib.util.find_spec(module) is not None}

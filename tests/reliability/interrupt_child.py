@@ -65,6 +65,9 @@ def same(a, b):
 
 
 def main(names):
+    # Python's Ctrl-C handler, also where this process was started with SIGINT ignored (a
+    # background job of a shell without job control, as under nohup ... &)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     calls = long_calls(np.random.default_rng(0))
     for name in names:
         long_call, small_call = calls[name]
