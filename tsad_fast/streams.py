@@ -90,10 +90,11 @@ class Scorer:
         return {name: getattr(self, name) for name in self.fields}
 
     def restore(self, state: Dict[str, Any]) -> None:
-        for name in self.fields:
+        for name in self.fields:  # each value as the type it has in a fresh scorer
+            kind = type(getattr(self, name))
             value = state[name]
-            setattr(self, name, np.asarray(value, dtype=np.float64)
-                    if isinstance(getattr(self, name), np.ndarray) else type(getattr(self, name))(value))
+            setattr(self, name, np.asarray(value, dtype=np.float64) if kind is np.ndarray
+                    else kind(value))
 
 
 class SlidingScores(Scorer):

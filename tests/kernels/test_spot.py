@@ -253,3 +253,27 @@ def test_state_refuses_bad_values():
         state.update([0.0, np.nan])
     with pytest.raises(ValueError, match="init_scores"):
         SpotState.calibrate(np.ones(100), name="init_scores")
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunks=st.lists(st.integers(1, 120), min_size=1, max_size=4), seed=st.integers(0, 99))
+def test_compiled_state_in_pieces_matches_the_reference(compiled_backend, variant, chunks, seed):
+    """A compiled backend's SpotState, fed in pieces, against one run of the NumPy reference."""
+    depth, two_sided = VARIANTS[variant]
+    kind = "drift" if depth else "normal"
+    init, data = make_stream(kind, seed, 500), make_stream(kind, seed + 1, 300)
+    reference = spot(init, data, q=1e-2, depth=depth, two_sided=two_sided, backend="numpy")
+    state = SpotState.calibrate(init, q=1e-2, depth=depth, two_sided=two_sided,
+                                backend=compiled_backend)
+    parts, start = [], 0
+    for size in chunks + [data.size]:
+        parts.append((start, state.update(data[start:start + size])))
+        start = min(start + size, data.size)
+    alarms = np.concatenate([part.alarms + offset for offset, part in parts])
+    np.testing.assert_array_equal(alarms, reference.alarms)
+    assert_close_thresholds(np.concatenate([p.upper for _, p in parts]), reference.upper, 1.0,
+                            1e-6)
+    if two_sided:
+        assert_close_thresholds(np.concatenate([p.lower for _, p in parts]), reference.lower,
+                                1.0, 1e-6)
